@@ -1,0 +1,62 @@
+#include "client/options.hpp"
+
+#include "cli/tokens.hpp"
+
+namespace client {
+namespace {
+
+constexpr const char *prog = "msgclient";
+
+constexpr const char *usage =
+    "usage: msgclient [OPTION]... HOST\n"
+    "Sends each line of standard input to a message server on HOST and prints\n"
+    "its reply as 'Received: REPLY'. Prompts only when stdin is a terminal.\n"
+    "\n"
+    "  --port N          server port (1-65535; default 3490)\n"
+    "  --framing MODE    line: send lines, read reply lines; raw: send each line\n"
+    "                    without its newline and take one recv() as the reply,\n"
+    "                    for the worksheet's server (default line)\n"
+    "  --timeout S       bound on connecting and on each reply (1-3600; 10)\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "Exit status: 0 after 'quit' or the end of input, 1 if the server cannot be\n"
+    "reached, closes the connection or does not reply in time, 2 on a bad\n"
+    "command line.\n";
+
+}  // namespace
+
+std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[]) {
+    auto parsed = cli::tokenize(prog, argc, argv, {"port", "framing", "timeout"});
+    if (auto *stop = std::get_if<cli::Stop>(&parsed)) return *stop;
+    const auto &t = std::get<cli::Tokens>(parsed);
+    if (t.help) return cli::Stop{cli::exit_ok, usage};
+    if (t.operands.size() != 1)
+        return cli::Stop{cli::exit_usage,
+                         cli::error_line(prog, t.operands.empty()
+                                                   ? "missing HOST (try --help)"
+                                                   : "unexpected argument '" + t.operands[1] +
+                                                         "' (try --help)")};
+    Options o;
+    o.host = t.operands.front();
+    for (const auto &[name, value] : t.options) {
+        if (name == "port") {
+            auto v = cli::parse_number(value, 1, 65535);
+            if (!v) return cli::bad_value(prog, name, "a number from 1 to 65535", value);
+            o.port = static_cast<int>(*v);
+        } else if (name == "timeout") {
+            auto v = cli::parse_number(value, 1, 3600);
+            if (!v) return cli::bad_value(prog, name, "a number from 1 to 3600", value);
+            o.timeout_s = static_cast<int>(*v);
+        } else if (name == "framing") {
+            if (value == "line")
+                o.framing = proto::Framing::line;
+            else if (value == "raw")
+                o.framing = proto::Framing::raw;
+            else
+                return cli::bad_value(prog, name, "line or raw", value);
+        }
+    }
+    return o;
+}
+
+}  // namespace client

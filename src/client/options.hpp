@@ -1,0 +1,21 @@
+// msgclient's command line.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "cli/args.hpp"
+#include "protocol/message.hpp"
+
+namespace client {
+
+struct Options {
+    std::string host;
+    int port = proto::default_port;
+    proto::Framing framing = proto::Framing::line;
+    int timeout_s = 10;
+};
+
+std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[]);
+
+}  // namespace client

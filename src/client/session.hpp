@@ -1,0 +1,23 @@
+// A client session: each input line is sent, its one reply read and printed.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "protocol/message.hpp"
+
+namespace client {
+
+struct SessionConfig {
+    proto::Framing framing = proto::Framing::line;
+    int timeout_s = 10;    // bound on each reply
+    bool prompt = false;   // "Message to send: " before each line
+    std::string server;    // host:port, for messages
+};
+
+// Runs until quit, the end of input, or an error (one line on err).
+// Returns the exit status: 0 or 1.
+int run_session(int sock, int input_fd, std::FILE *out, std::FILE *err,
+                const SessionConfig &config);
+
+}  // namespace client

@@ -1,0 +1,52 @@
+#include "net/transfer.hpp"
+
+#include <poll.h>
+
+#include <cerrno>
+
+#include "sys/io.hpp"
+#include "sys/net.hpp"
+
+namespace net {
+namespace {
+
+// 1 when ready, -1 with errno (ETIMEDOUT at the deadline).
+int wait_for(int fd, short events, const Deadline &deadline) {
+    for (;;) {
+        pollfd p{fd, events, 0};
+        const int n = sys::poll(&p, 1, deadline.poll_timeout());
+        if (n > 0) return 1;
+        if (n == 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        if (errno != EINTR) return -1;
+    }
+}
+
+}  // namespace
+
+int send_all(int fd, std::string_view data, const Deadline &deadline) {
+    while (!data.empty()) {
+        const ssize_t n = sys::send(fd, data.data(), data.size(), 0);
+        if (n >= 0) {
+            data.remove_prefix(static_cast<std::size_t>(n));
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (wait_for(fd, POLLOUT, deadline) < 0) return -1;
+        } else if (errno != EINTR) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+ssize_t recv_some(int fd, char *buf, std::size_t len, const Deadline &deadline) {
+    for (;;) {
+        if (wait_for(fd, POLLIN, deadline) < 0) return -1;
+        const ssize_t n = sys::recv(fd, buf, len, 0);
+        if (n >= 0) return n;
+        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    }
+}
+
+}  // namespace net

@@ -1,0 +1,38 @@
+// serverfork: the worksheet's forking message server, done right.
+#include <cstdio>
+#include <variant>
+
+#include "server/listener.hpp"
+#include "server/log.hpp"
+#include "server/options.hpp"
+#include "server/parent.hpp"
+#include "server/proctitle.hpp"
+#include "server/signals.hpp"
+#include "sys/fault.hpp"
+
+int main(int argc, char **argv) {
+    server::proctitle::init(argc, argv);
+    sys::fault_init();
+    auto parsed = server::parse_options(argc, argv);
+    if (auto *stop = std::get_if<cli::Stop>(&parsed)) {
+        std::fputs(stop->text.c_str(), stop->exit_code == cli::exit_ok ? stdout : stderr);
+        return stop->exit_code;
+    }
+    const auto &options = std::get<server::Options>(parsed);
+
+    server::signals::Masks masks{};
+    if (server::signals::install(masks) < 0) {
+        server::log::failed("sigaction");
+        return cli::exit_failure;
+    }
+    auto opened = server::open_listener(options);
+    if (auto *error = std::get_if<std::string>(&opened)) {
+        std::fprintf(stderr, "%s\n", error->c_str());
+        return cli::exit_failure;
+    }
+    auto &listener = std::get<server::Listener>(opened);
+    const std::string where = listener.endpoint;
+    server::log::event("Server: listening on " + where);
+    server::proctitle::set("serverfork: listening on " + where);
+    return server::Parent(options, std::move(listener), masks).run();
+}

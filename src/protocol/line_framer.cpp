@@ -1,0 +1,67 @@
+#include "protocol/line_framer.hpp"
+
+#include <algorithm>
+
+namespace proto {
+
+LineFramer::LineFramer(std::size_t max_message) : max_(max_message) {
+    buf_.reserve(max_ + 1);
+}
+
+void LineFramer::end_line(std::vector<Message> &out) {
+    if (!buf_.empty() && buf_.back() == '\r') buf_.pop_back();
+    if (buf_.size() > max_)
+        out.push_back({{}, true});
+    else
+        out.push_back({buf_, false});
+    buf_.clear();
+}
+
+void LineFramer::feed(std::string_view data, std::vector<Message> &out) {
+    while (!data.empty()) {
+        const auto nl = data.find('\n');
+        const bool complete = nl != std::string_view::npos;
+        const std::string_view piece = data.substr(0, complete ? nl : data.size());
+        data.remove_prefix(complete ? nl + 1 : data.size());
+
+        if (discarding_) {
+            discarding_ = !complete;
+            continue;
+        }
+        // max+1 bytes may still be a line of max bytes plus its "\r".
+        const std::size_t room = max_ + 1 - buf_.size();
+        if (piece.size() > room) {
+            out.push_back({{}, true});
+            buf_.clear();
+            discarding_ = !complete;
+            continue;
+        }
+        buf_.append(piece);
+        if (complete) {
+            end_line(out);
+        } else if (buf_.size() == max_ + 1 && buf_.back() != '\r') {
+            out.push_back({{}, true});
+            buf_.clear();
+            discarding_ = true;
+        }
+    }
+}
+
+std::optional<Message> LineFramer::finish() {
+    if (discarding_) {
+        discarding_ = false;
+        return std::nullopt;
+    }
+    if (buf_.empty()) return std::nullopt;
+    std::vector<Message> last;
+    end_line(last);
+    return last.front();
+}
+
+Message raw_message(std::string_view chunk) {
+    if (chunk.ends_with('\n')) chunk.remove_suffix(1);
+    if (chunk.ends_with('\r')) chunk.remove_suffix(1);
+    return {std::string(chunk), false};
+}
+
+}  // namespace proto

@@ -1,0 +1,40 @@
+// Cuts a byte stream into messages: lines ending in "\n", one "\r" before it
+// removed. Holds at most max+1 bytes whatever the input.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/message.hpp"
+
+namespace proto {
+
+class LineFramer {
+public:
+    explicit LineFramer(std::size_t max_message);
+
+    // Appends each message completed by data to out, in order. A line over
+    // the limit gives one too_long message as soon as that is known.
+    void feed(std::string_view data, std::vector<Message> &out);
+    // End of input: a non-empty unterminated last line is a message.
+    std::optional<Message> finish();
+
+    std::size_t buffered() const { return buf_.size(); }
+    std::size_t capacity_bound() const { return max_ + 1; }
+
+private:
+    void end_line(std::vector<Message> &out);
+
+    std::size_t max_;
+    std::string buf_;
+    bool discarding_ = false;  // inside a too-long line, until its "\n"
+};
+
+// --framing raw: one recv() is one message; a trailing "\r\n" or "\n" is
+// dropped (the worksheet's client sends none, telnet sends "\r\n").
+Message raw_message(std::string_view chunk);
+
+}  // namespace proto

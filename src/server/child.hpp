@@ -1,0 +1,27 @@
+// What a child does with its one client: read messages, reply to each,
+// until quit, end of input, an error or the idle timeout.
+#pragma once
+
+#include <string>
+
+#include "protocol/message.hpp"
+#include "protocol/reply.hpp"
+
+namespace server {
+
+struct ChildConfig {
+    proto::Framing framing = proto::Framing::line;
+    proto::ReplyRules rules;
+    int idle_timeout_s = 300;
+};
+
+struct Peer {
+    std::string ip;        // for the goodbye
+    std::string endpoint;  // ip:port, for logs
+};
+
+// Serves the connected socket fd (non-blocking). Returns the child's exit
+// status: 0 after quit, end of input or the idle timeout, 1 on a socket error.
+int serve_client(int fd, const Peer &peer, const ChildConfig &config);
+
+}  // namespace server

@@ -1,0 +1,20 @@
+// The listening socket: bound, listening, non-blocking, close-on-exec.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "server/options.hpp"
+#include "sys/fd.hpp"
+
+namespace server {
+
+struct Listener {
+    sys::OwnFd fd;
+    std::string endpoint;  // what it is bound to, with the real port
+};
+
+// On failure: one line naming the address and the reason (exit status 1).
+std::variant<Listener, std::string> open_listener(const Options &o);
+
+}  // namespace server

@@ -1,0 +1,105 @@
+#include "server/options.hpp"
+
+#include <arpa/inet.h>
+
+#include "cli/tokens.hpp"
+
+namespace server {
+namespace {
+
+constexpr const char *prog = "serverfork";
+
+constexpr const char *usage =
+    "usage: serverfork [OPTION]...\n"
+    "A fork-per-connection message server: one child per client replies to\n"
+    "each line it sends until it sends 'quit'.\n"
+    "\n"
+    "  --port N           TCP port to listen on (0-65535; 0 lets the kernel pick;\n"
+    "                     default 3490)\n"
+    "  --bind ADDR        local address (default 0.0.0.0; '::' is IPv6 and IPv4)\n"
+    "  --backlog N        pending connections the kernel queues (1-65535; 128)\n"
+    "  --max-message N    longest message in bytes (1-1048576; 199)\n"
+    "  --reply MODE       hello: reply 'Hello, World!'; echo: reply the message\n"
+    "                     (default hello)\n"
+    "  --framing MODE     line: a message is a line; raw: one recv() is one\n"
+    "                     message, as the worksheet's server (default line)\n"
+    "  --max-children N   live children at most; more clients wait (1-65536; 64)\n"
+    "  --idle-timeout S   close a connection with no message for S seconds\n"
+    "                     (1-86400; 300)\n"
+    "  --grace S          on SIGTERM/SIGINT, let children finish for S seconds\n"
+    "                     before terminating them (0-3600; 10)\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Prints 'Server: listening on ADDR:PORT' once ready.\n"
+    "Exit status: 0 after a clean shutdown, 1 on a run-time failure (e.g. address\n"
+    "in use), 2 on a bad command line.\n";
+
+}  // namespace
+
+std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[]) {
+    auto parsed = cli::tokenize(prog, argc, argv,
+                                {"port", "bind", "backlog", "max-message", "reply", "framing",
+                                 "max-children", "idle-timeout", "grace"});
+    if (auto *stop = std::get_if<cli::Stop>(&parsed)) return *stop;
+    const auto &t = std::get<cli::Tokens>(parsed);
+    if (t.help) return cli::Stop{cli::exit_ok, usage};
+    if (!t.operands.empty())
+        return cli::Stop{cli::exit_usage,
+                         cli::error_line(prog, "unexpected argument '" + t.operands.front() +
+                                                   "' (try --help)")};
+
+    Options o;
+    for (const auto &[name, value] : t.options) {
+        auto number = [&](long lo, long hi) -> std::variant<long, cli::Stop> {
+            if (auto v = cli::parse_number(value, lo, hi)) return *v;
+            return cli::bad_value(prog, name,
+                                  "a number from " + std::to_string(lo) + " to " +
+                                      std::to_string(hi),
+                                  value);
+        };
+        auto set = [&](auto &field, long lo, long hi) -> std::optional<cli::Stop> {
+            auto v = number(lo, hi);
+            if (auto *stop = std::get_if<cli::Stop>(&v)) return *stop;
+            field = static_cast<std::remove_reference_t<decltype(field)>>(std::get<long>(v));
+            return std::nullopt;
+        };
+        std::optional<cli::Stop> stop;
+        if (name == "port") {
+            stop = set(o.port, 0, 65535);
+        } else if (name == "backlog") {
+            stop = set(o.backlog, 1, 65535);
+        } else if (name == "max-message") {
+            stop = set(o.max_message, 1, 1048576);
+        } else if (name == "max-children") {
+            stop = set(o.max_children, 1, 65536);
+        } else if (name == "idle-timeout") {
+            stop = set(o.idle_timeout_s, 1, 86400);
+        } else if (name == "grace") {
+            stop = set(o.grace_s, 0, 3600);
+        } else if (name == "bind") {
+            unsigned char buf[sizeof(in6_addr)];
+            if (inet_pton(AF_INET, value.c_str(), buf) != 1 &&
+                inet_pton(AF_INET6, value.c_str(), buf) != 1)
+                stop = cli::bad_value(prog, name, "an IPv4 or IPv6 address", value);
+            o.bind = value;
+        } else if (name == "reply") {
+            if (value == "hello")
+                o.reply = proto::ReplyMode::hello;
+            else if (value == "echo")
+                o.reply = proto::ReplyMode::echo;
+            else
+                stop = cli::bad_value(prog, name, "hello or echo", value);
+        } else if (name == "framing") {
+            if (value == "line")
+                o.framing = proto::Framing::line;
+            else if (value == "raw")
+                o.framing = proto::Framing::raw;
+            else
+                stop = cli::bad_value(prog, name, "line or raw", value);
+        }
+        if (stop) return *stop;
+    }
+    return o;
+}
+
+}  // namespace server

@@ -1,0 +1,193 @@
+#include "server/parent.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+
+#include "net/address.hpp"
+#include "net/deadline.hpp"
+#include "protocol/reply.hpp"
+#include "server/log.hpp"
+#include "server/proctitle.hpp"
+#include "sys/net.hpp"
+#include "sys/proc.hpp"
+
+namespace server {
+namespace {
+
+using std::chrono::milliseconds;
+using clock = std::chrono::steady_clock;
+
+// Out of fds or buffers: accepting again at once would spin.
+constexpr milliseconds resource_backoff{100};
+// A failed waitpid is retried this often while children are outstanding.
+constexpr milliseconds reap_retry{100};
+// After the grace period and SIGTERM, how long before SIGKILL.
+constexpr milliseconds kill_wait{2000};
+// Connections accepted per wakeup, so that signals are seen between batches.
+constexpr int accept_batch = 32;
+
+std::string describe_status(int status) {
+    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
+    return "ended with wait status " + std::to_string(status);
+}
+
+const char *signal_name(int sig) { return sig == SIGINT ? "SIGINT" : "SIGTERM"; }
+
+}  // namespace
+
+Parent::Parent(const Options &options, Listener listener, const signals::Masks &masks)
+    : options_(options), listener_(std::move(listener)), masks_(masks) {
+    child_config_.framing = options.framing;
+    child_config_.rules = {options.reply, options.max_message};
+    child_config_.idle_timeout_s = options.idle_timeout_s;
+    children_.reserve(static_cast<std::size_t>(options.max_children));
+}
+
+int Parent::run() {
+    while (signals::stop_signal == 0) {
+        const auto now = clock::now();
+        const bool full = children_.size() >= static_cast<std::size_t>(options_.max_children);
+        const bool paused = now < accept_paused_until_;
+        if (full && !at_limit_logged_)
+            log::event("Server: " + std::to_string(children_.size()) +
+                       " children, the --max-children limit; new clients wait");
+        at_limit_logged_ = full;
+
+        int timeout = -1;
+        if (paused)
+            timeout = static_cast<int>(
+                std::chrono::ceil<milliseconds>(accept_paused_until_ - now).count());
+        if (reap_failed_ && (timeout < 0 || timeout > reap_retry.count()))
+            timeout = static_cast<int>(reap_retry.count());
+
+        pollfd pfd{listener_.fd.get(), POLLIN, 0};
+        const bool watch = !full && !paused;
+        const int n = sys::poll(watch ? &pfd : nullptr, watch ? 1 : 0, timeout, &masks_.wait);
+        if (n < 0 && errno != EINTR) {
+            log::failed("poll", "; retrying in 100 ms");
+            // poll itself failing: pausing is the only way not to spin.
+            const timespec pause{0, milliseconds(resource_backoff).count() * 1000000L};
+            nanosleep(&pause, nullptr);
+        }
+        if (signals::child_exited || reap_failed_) reap();
+        if (n > 0 && (pfd.revents & POLLIN) != 0) accept_some();
+    }
+    shut_down();
+    return 0;
+}
+
+void Parent::accept_some() {
+    for (int i = 0; i < accept_batch; ++i) {
+        if (children_.size() >= static_cast<std::size_t>(options_.max_children)) return;
+        sockaddr_storage ss{};
+        socklen_t len = sizeof ss;
+        const int fd = sys::accept(listener_.fd.get(), reinterpret_cast<sockaddr *>(&ss), &len,
+                                   SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0) {
+            switch (errno) {
+            case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+            case EWOULDBLOCK:
+#endif
+                return;
+            case EMFILE:
+            case ENFILE:
+            case ENOBUFS:
+            case ENOMEM:
+                log::failed("accept", "; pausing accepts for 100 ms");
+                accept_paused_until_ = clock::now() + resource_backoff;
+                return;
+            default:  // EINTR, ECONNABORTED, EPROTO, EPERM, ...: that client only
+                log::failed("accept", "; continuing");
+                continue;
+            }
+        }
+        sys::OwnFd conn(fd);
+        Peer peer{net::ip_of(ss), net::endpoint_of(ss)};
+        log::event("Server: got connection from " + peer.endpoint);
+        spawn(std::move(conn), std::move(peer));
+    }
+}
+
+void Parent::spawn(sys::OwnFd conn, Peer peer) {
+    std::fflush(nullptr);  // nothing buffered may be written twice
+    const pid_t pid = sys::fork();
+    if (pid == 0) become_child(std::move(conn), peer);
+    if (pid < 0) {
+        log::failed("fork", "; refusing " + peer.endpoint);
+        (void)sys::send(conn.get(), proto::busy_reply.data(), proto::busy_reply.size(),
+                        MSG_DONTWAIT);
+        return;  // conn is closed here
+    }
+    children_.emplace(pid, std::move(peer.endpoint));
+}
+
+void Parent::become_child(sys::OwnFd conn, const Peer &peer) {
+    listener_.fd.reset();
+    if (signals::reset_in_child(masks_) < 0) log::failed("sigaction in child");
+    proctitle::set("serverfork: child for " + peer.endpoint);
+    const int status = serve_client(conn.get(), peer, child_config_);
+    conn.reset();
+    // _exit: the parent's atexit handlers and stdio buffers are not ours.
+    _exit(status);
+}
+
+void Parent::reap() {
+    signals::child_exited = 0;
+    reap_failed_ = false;
+    for (;;) {
+        int status = 0;
+        const pid_t pid = sys::waitpid(-1, &status, WNOHANG);
+        if (pid == 0) return;
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            if (errno == ECHILD && children_.empty()) return;
+            log::failed("waitpid", "; retrying in 100 ms");
+            reap_failed_ = true;
+            return;
+        }
+        auto it = children_.find(pid);
+        const std::string who = it == children_.end() ? "" : " (" + it->second + ")";
+        if (it != children_.end()) children_.erase(it);
+        log::event("Server: child " + std::to_string(pid) + who + " " + describe_status(status));
+    }
+}
+
+void Parent::wait_for_children(milliseconds limit, bool grace) {
+    const auto deadline = net::Deadline::in(limit);
+    while (!children_.empty() && !deadline.expired()) {
+        // A second SIGTERM or SIGINT ends the grace period at once.
+        if (grace && signals::stop_count > 1) return;
+        const int n = sys::poll(nullptr, 0,
+                                reap_failed_ ? static_cast<int>(reap_retry.count())
+                                             : deadline.poll_timeout(),
+                                &masks_.wait);
+        if (n < 0 && errno != EINTR) log::failed("poll");
+        reap();
+    }
+}
+
+void Parent::shut_down() {
+    listener_.fd.reset();  // new clients are refused from here on
+    log::event(std::string("Server: ") + signal_name(signals::stop_signal) +
+               " received, not accepting; waiting up to " + std::to_string(options_.grace_s) +
+               " s for " + std::to_string(children_.size()) + " children");
+    reap();
+    wait_for_children(std::chrono::seconds(options_.grace_s), true);
+    for (int sig : {SIGTERM, SIGKILL}) {
+        if (children_.empty()) break;
+        log::event("Server: sending " + std::string(sig == SIGTERM ? "SIGTERM" : "SIGKILL") +
+                   " to " + std::to_string(children_.size()) + " children");
+        for (const auto &[pid, who] : children_)
+            if (sys::kill(pid, sig) < 0) log::failed("kill", " (child " + std::to_string(pid) + ")");
+        wait_for_children(kill_wait, false);
+    }
+    log::event("Server: stopped");
+}
+
+}  // namespace server

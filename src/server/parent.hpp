@@ -1,0 +1,43 @@
+// The listening parent: accepts, forks a child per connection, reaps, obeys
+// --max-children, and shuts down gracefully on SIGTERM or SIGINT.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <string>
+#include <unordered_map>
+
+#include "server/child.hpp"
+#include "server/listener.hpp"
+#include "server/options.hpp"
+#include "server/signals.hpp"
+
+namespace server {
+
+class Parent {
+public:
+    // masks: as signals::install() left them.
+    Parent(const Options &options, Listener listener, const signals::Masks &masks);
+    // Serves until SIGTERM or SIGINT; returns the exit status (0).
+    int run();
+
+private:
+    void accept_some();
+    void spawn(sys::OwnFd conn, Peer peer);
+    [[noreturn]] void become_child(sys::OwnFd conn, const Peer &peer);
+    void reap();
+    void wait_for_children(std::chrono::milliseconds limit, bool grace);
+    void shut_down();
+
+    Options options_;
+    Listener listener_;
+    signals::Masks masks_;
+    ChildConfig child_config_;
+    std::unordered_map<pid_t, std::string> children_;  // pid -> client endpoint
+    std::chrono::steady_clock::time_point accept_paused_until_{};
+    bool reap_failed_ = false;
+    bool at_limit_logged_ = false;
+};
+
+}  // namespace server

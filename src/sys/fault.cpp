@@ -1,0 +1,111 @@
+#include "sys/fault.hpp"
+
+#include <cerrno>
+#include <cstdint>
+
+namespace sys {
+namespace {
+
+// errnos from the Linux man pages of each call, restricted to those a correct
+// caller can still see (no EBADF, EFAULT or ENOTSOCK).
+constexpr int socket_e[] = {EACCES, EAFNOSUPPORT, EMFILE, ENFILE, ENOBUFS, ENOMEM};
+constexpr int setsockopt_e[] = {EINVAL, ENOPROTOOPT, ENOMEM, ENOBUFS};
+constexpr int getsockopt_e[] = {ENOBUFS, ENOMEM};
+constexpr int bind_e[] = {EACCES, EADDRINUSE, EADDRNOTAVAIL, ENOMEM};
+constexpr int listen_e[] = {EADDRINUSE};
+constexpr int accept_e[] = {EINTR,  ECONNABORTED, EPROTO, EMFILE,
+                            ENFILE, ENOBUFS,      ENOMEM, EPERM};
+constexpr int connect_e[] = {ECONNREFUSED, ETIMEDOUT, ENETUNREACH, EHOSTUNREACH,
+                             EADDRNOTAVAIL, EINTR};
+constexpr int getsockname_e[] = {ENOBUFS};
+constexpr int recv_e[] = {EINTR, ECONNRESET, ETIMEDOUT, ENOMEM};
+constexpr int send_e[] = {EINTR, EPIPE, ECONNRESET, EAGAIN, ENOBUFS};
+constexpr int shutdown_e[] = {ENOTCONN};
+constexpr int close_e[] = {EINTR, EIO};
+constexpr int poll_e[] = {EINTR, ENOMEM};
+constexpr int read_e[] = {EINTR, EIO};
+constexpr int fork_e[] = {EAGAIN, ENOMEM};
+constexpr int waitpid_e[] = {EINTR, ECHILD};
+constexpr int kill_e[] = {EPERM, ESRCH};
+constexpr int sigaction_e[] = {EINVAL};
+constexpr int sigprocmask_e[] = {EINVAL};
+
+constexpr FaultPoint table[] = {
+    {Point::socket, "sys/net/socket", socket_e, false},
+    {Point::setsockopt, "sys/net/setsockopt", setsockopt_e, false},
+    {Point::getsockopt, "sys/net/getsockopt", getsockopt_e, false},
+    {Point::bind, "sys/net/bind", bind_e, false},
+    {Point::listen, "sys/net/listen", listen_e, false},
+    {Point::accept, "sys/net/accept", accept_e, false},
+    {Point::connect, "sys/net/connect", connect_e, false},
+    {Point::getsockname, "sys/net/getsockname", getsockname_e, false},
+    {Point::recv, "sys/net/recv", recv_e, false},
+    {Point::send, "sys/net/send", send_e, false},
+    {Point::shutdown, "sys/net/shutdown", shutdown_e, false},
+    {Point::close, "sys/io/close", close_e, false},
+    {Point::poll, "sys/io/poll", poll_e, false},
+    {Point::read, "sys/io/read", read_e, false},
+    {Point::fork, "sys/proc/fork", fork_e, false},
+    {Point::waitpid, "sys/proc/waitpid", waitpid_e, false},
+    {Point::kill, "sys/proc/kill", kill_e, false},
+    {Point::sigaction, "sys/proc/sigaction", sigaction_e, false},
+    {Point::sigprocmask, "sys/proc/sigprocmask", sigprocmask_e, false},
+    {Point::recv_reduce, "sys/net/recv/reduce", {}, true},
+    {Point::send_reduce, "sys/net/send/reduce", {}, true},
+};
+
+static_assert(std::size(table) == static_cast<std::size_t>(Point::count_));
+
+constexpr bool in_enum_order() {
+    for (std::size_t i = 0; i < std::size(table); ++i)
+        if (static_cast<std::size_t>(table[i].point) != i) return false;
+    return true;
+}
+static_assert(in_enum_order(), "fault table must follow enum Point");
+
+}  // namespace
+
+std::span<const FaultPoint> fault_points() { return table; }
+
+const FaultPoint &fault_point(Point p) { return table[static_cast<std::size_t>(p)]; }
+
+const FaultPoint *find_fault_point(std::string_view name) {
+    for (const auto &fp : table)
+        if (fp.name == name) return &fp;
+    return nullptr;
+}
+
+void fault_init() {
+#if FORKCHECK_SHIMS
+    fiu_init(0);
+#endif
+}
+
+void fault_set_errno(const FaultPoint &fp) {
+#if FORKCHECK_SHIMS
+    if (auto info = reinterpret_cast<std::intptr_t>(fiu_failinfo()); info != 0) {
+        errno = static_cast<int>(info);
+        return;
+    }
+#endif
+    // No errno given: cycle through the table so that repeated faults cover
+    // every errno deterministically (libfiu would pick one at random).
+    static std::size_t next[static_cast<std::size_t>(Point::count_)];
+    std::size_t &i = next[static_cast<std::size_t>(fp.point)];
+    errno = fp.errnos.empty() ? EIO : fp.errnos[i++ % fp.errnos.size()];
+}
+
+std::size_t reduced(Point p, std::size_t len) {
+#if FORKCHECK_SHIMS
+    if (len > 1 && fiu_fail(fault_point(p).name.data())) [[unlikely]] {
+        auto want = static_cast<std::size_t>(reinterpret_cast<std::intptr_t>(fiu_failinfo()));
+        if (want == 0) want = len / 2;
+        return want < len ? want : len;
+    }
+#else
+    (void)p;
+#endif
+    return len;
+}
+
+}  // namespace sys

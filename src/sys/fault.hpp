@@ -1,0 +1,62 @@
+// Failure points of the syscall shims: a table of names and the errnos a real
+// kernel returns there. The fault suite iterates over this table.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#if FORKCHECK_SHIMS
+#include <fiu.h>
+#endif
+
+namespace sys {
+
+enum class Point {
+    socket, setsockopt, getsockopt, bind, listen, accept, connect, getsockname,
+    recv, send, shutdown,
+    close, poll, read,
+    fork, waitpid, kill, sigaction, sigprocmask,
+    recv_reduce, send_reduce,
+    count_
+};
+
+struct FaultPoint {
+    Point point;
+    std::string_view name;        // libfiu point, e.g. "sys/net/accept"
+    std::span<const int> errnos;  // what the kernel really returns there
+    bool reduce;                  // a short-transfer point, not a failure
+};
+
+// Every point, in enum order.
+std::span<const FaultPoint> fault_points();
+const FaultPoint &fault_point(Point p);
+// Lookup by libfiu name; nullptr if there is no such point.
+const FaultPoint *find_fault_point(std::string_view name);
+
+// Calls fiu_init so that fiu-run and fiu-ctrl reach the program.
+void fault_init();
+
+// Slow path: sets errno from the point's failinfo, else from its table.
+void fault_set_errno(const FaultPoint &fp);
+
+// True when the point fires; errno is then set. Costs one fiu_fail() call when
+// shims are compiled in and nothing when they are compiled out.
+inline bool fails(Point p) {
+#if FORKCHECK_SHIMS
+    const FaultPoint &fp = fault_point(p);
+    if (fiu_fail(fp.name.data())) [[unlikely]] {
+        fault_set_errno(fp);
+        return true;
+    }
+#else
+    (void)p;
+#endif
+    return false;
+}
+
+// For short I/O: the length to transfer when the reduce point fires (failinfo
+// as a byte count, else half, at least 1), len otherwise.
+std::size_t reduced(Point p, std::size_t len);
+
+}  // namespace sys

@@ -1,0 +1,62 @@
+#include "sys/net.hpp"
+
+#include "sys/fault.hpp"
+
+namespace sys {
+
+int socket(int domain, int type, int protocol) {
+    if (fails(Point::socket)) return -1;
+    return ::socket(domain, type, protocol);
+}
+
+int setsockopt(int fd, int level, int name, const void *value, socklen_t len) {
+    if (fails(Point::setsockopt)) return -1;
+    return ::setsockopt(fd, level, name, value, len);
+}
+
+int getsockopt(int fd, int level, int name, void *value, socklen_t *len) {
+    if (fails(Point::getsockopt)) return -1;
+    return ::getsockopt(fd, level, name, value, len);
+}
+
+int bind(int fd, const sockaddr *addr, socklen_t len) {
+    if (fails(Point::bind)) return -1;
+    return ::bind(fd, addr, len);
+}
+
+int listen(int fd, int backlog) {
+    if (fails(Point::listen)) return -1;
+    return ::listen(fd, backlog);
+}
+
+int accept(int fd, sockaddr *addr, socklen_t *len, int flags) {
+    if (fails(Point::accept)) return -1;
+    return ::accept4(fd, addr, len, flags);
+}
+
+int connect(int fd, const sockaddr *addr, socklen_t len) {
+    if (fails(Point::connect)) return -1;
+    return ::connect(fd, addr, len);
+}
+
+int getsockname(int fd, sockaddr *addr, socklen_t *len) {
+    if (fails(Point::getsockname)) return -1;
+    return ::getsockname(fd, addr, len);
+}
+
+ssize_t recv(int fd, void *buf, std::size_t len, int flags) {
+    if (fails(Point::recv)) return -1;
+    return ::recv(fd, buf, reduced(Point::recv_reduce, len), flags);
+}
+
+ssize_t send(int fd, const void *buf, std::size_t len, int flags) {
+    if (fails(Point::send)) return -1;
+    return ::send(fd, buf, reduced(Point::send_reduce, len), flags | MSG_NOSIGNAL);
+}
+
+int shutdown(int fd, int how) {
+    if (fails(Point::shutdown)) return -1;
+    return ::shutdown(fd, how);
+}
+
+}  // namespace sys
