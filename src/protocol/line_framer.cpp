@@ -59,8 +59,10 @@ std::optional<Message> LineFramer::finish() {
 }
 
 Message raw_message(std::string_view chunk) {
-    if (chunk.ends_with('\n')) chunk.remove_suffix(1);
-    if (chunk.ends_with('\r')) chunk.remove_suffix(1);
+    if (chunk.ends_with('\n')) {
+        chunk.remove_suffix(1);
+        if (chunk.ends_with('\r')) chunk.remove_suffix(1);
+    }
     return {std::string(chunk), false};
 }
 

@@ -1,0 +1,147 @@
+// msgclient as a real process against serverfork (and against sockets that
+// misbehave): what it prints, and its exit status, in pipes and scripts.
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <gtest/gtest.h>
+#include <string>
+
+#include "e2e_helpers.hpp"
+#include "fixtures/poll_until.hpp"
+
+using namespace std::chrono_literals;
+using fixtures::Process;
+
+namespace {
+
+std::vector<std::string> client_for(int port, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"--port", std::to_string(port)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back("127.0.0.1");
+    return e2e::msgclient(args);
+}
+
+// A loopback socket that listens but never accepts or replies.
+struct SilentListener {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int port = 0;
+    SilentListener() {
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        if (bind(fd, reinterpret_cast<sockaddr *>(&a), len) == 0 && listen(fd, 8) == 0 &&
+            getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) == 0)
+            port = ntohs(a.sin_port);
+    }
+    ~SilentListener() { close(fd); }
+};
+
+}  // namespace
+
+TEST(ClientE2E, PipeSessionPrintsEachReplyAndNoPrompt) {
+    auto server = e2e::start_server();
+    Process client(client_for(server.port()),
+                   Process::Input::from("hello\nHow are you\nquit\nnever sent\n"));
+    EXPECT_EQ(client.exit_code(), 0) << client.err();
+    EXPECT_EQ(client.out(),
+              "Received: Hello, World!\nReceived: Hello, World!\nReceived: Goodbye, 127.0.0.1\n");
+    EXPECT_EQ(client.err(), "");
+    // Spaces are kept: the server got the whole line, not words.
+    EXPECT_TRUE(server.err_contains("Message received: How are you\n"));
+    EXPECT_EQ(server.err().find("never sent"), std::string::npos);
+}
+
+TEST(ClientE2E, PromptsOnlyWhenStdinIsATerminal) {
+    auto server = e2e::start_server();
+    Process client(client_for(server.port()), Process::Input::tty());
+    ASSERT_TRUE(fixtures::poll_until([&] { return client.out() == "Message to send: "; }));
+    ASSERT_TRUE(client.write_stdin("hello\n"));
+    ASSERT_TRUE(fixtures::poll_until([&] {
+        return client.out() == "Message to send: Received: Hello, World!\nMessage to send: ";
+    })) << client.out();
+    ASSERT_TRUE(client.write_stdin("quit\n"));
+    EXPECT_EQ(client.exit_code(), 0) << client.err();
+}
+
+TEST(ClientE2E, EndOfInputHalfClosesAndExitsZero) {
+    auto server = e2e::start_server({"--reply", "echo"});
+    Process client(client_for(server.port()), Process::Input::from("one two\n\nlast"));
+    EXPECT_EQ(client.exit_code(), 0) << client.err();
+    EXPECT_EQ(client.out(), "Received: one two\nReceived: \nReceived: last\n");
+    EXPECT_TRUE(server.out_contains("exited with status 0"));
+}
+
+TEST(ClientE2E, RawFramingTalksToARawServer) {
+    auto server = e2e::start_server({"--framing", "raw"});
+    Process client(client_for(server.port(), {"--framing", "raw"}),
+                   Process::Input::from("hello\nquit\n"));
+    EXPECT_EQ(client.exit_code(), 0) << client.err();
+    EXPECT_EQ(client.out(), "Received: Hello, World!\nReceived: Goodbye, 127.0.0.1\n");
+}
+
+TEST(ClientE2E, ServerStoppedMidSessionIsOneLineAndExitOne) {
+    auto server = e2e::start_server({"--grace", "0"});
+    Process client(client_for(server.port()), Process::Input::piped());
+    ASSERT_TRUE(client.write_stdin("hello\n"));
+    ASSERT_TRUE(fixtures::poll_until([&] { return client.out() == "Received: Hello, World!\n"; }));
+    ASSERT_EQ(server.process().signal(SIGTERM), 0);
+    ASSERT_EQ(server.process().exit_code(), 0);
+    client.write_stdin("anyone there?\n");
+    EXPECT_EQ(client.exit_code(), 1);
+    EXPECT_EQ(client.err(), "msgclient: server closed the connection\n");
+}
+
+TEST(ClientE2E, KillingOnlyTheParentLeavesTheChildServing) {
+    // The worksheet's "kill the original server": its children live on.
+    auto server = e2e::start_server();
+    Process client(client_for(server.port()), Process::Input::piped());
+    ASSERT_TRUE(client.write_stdin("hello\n"));
+    ASSERT_TRUE(fixtures::poll_until([&] { return client.out() == "Received: Hello, World!\n"; }));
+    ASSERT_EQ(server.process().signal(SIGKILL), 0);
+    ASSERT_TRUE(server.process().wait(10s));
+    ASSERT_TRUE(client.write_stdin("still served?\nquit\n"));
+    EXPECT_EQ(client.exit_code(), 0) << client.err();
+    EXPECT_EQ(client.out(),
+              "Received: Hello, World!\nReceived: Hello, World!\nReceived: Goodbye, 127.0.0.1\n");
+}
+
+TEST(ClientE2E, RefusedConnectionNamesHostPortAndReason) {
+    int port = 0;
+    {
+        SilentListener gone;  // a port known to be free once closed
+        port = gone.port;
+    }
+    Process client(client_for(port), Process::Input::from("hello\n"));
+    EXPECT_EQ(client.exit_code(), 1);
+    EXPECT_EQ(client.err(), "msgclient: cannot connect to 127.0.0.1:" + std::to_string(port) +
+                                ": Connection refused\n");
+}
+
+TEST(ClientE2E, NoReplyWithinTimeoutIsOneLineAndExitOne) {
+    SilentListener silent;
+    ASSERT_NE(silent.port, 0);
+    const auto start = std::chrono::steady_clock::now();
+    Process client(client_for(silent.port, {"--timeout", "1"}), Process::Input::from("hello\n"));
+    EXPECT_EQ(client.exit_code(15s), 1);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+    EXPECT_EQ(client.err(), "msgclient: no reply from 127.0.0.1:" + std::to_string(silent.port) +
+                                " within 1 s\n");
+}
+
+TEST(ClientE2E, BadCommandLineIsOneLineAndExitTwo) {
+    for (const auto &args : std::vector<std::vector<std::string>>{
+             {}, {"--port", "0", "localhost"}, {"--framing", "words", "localhost"},
+             {"a", "b"}, {"--what", "localhost"}}) {
+        Process p(e2e::msgclient(args));
+        EXPECT_EQ(p.exit_code(), 2);
+        EXPECT_EQ(e2e::count(p.err(), "\n"), 1u) << p.err();
+        EXPECT_EQ(p.err().rfind("msgclient: ", 0), 0u) << p.err();
+    }
+    Process help(e2e::msgclient({"--help"}));
+    EXPECT_EQ(help.exit_code(), 0);
+    EXPECT_NE(help.out().find("--timeout"), std::string::npos);
+}

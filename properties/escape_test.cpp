@@ -1,0 +1,60 @@
+// Client bytes go into the server's log: they must come out as one printable
+// line that still shows every byte.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "protocol/escape.hpp"
+
+namespace {
+
+using namespace std::string_literals;
+using proto::escape;
+
+TEST(Escape, PrintableAsciiIsKept) {
+    std::string printable;
+    for (char c = 0x20; c < 0x7f; ++c)
+        if (c != '\\') printable += c;
+    EXPECT_EQ(escape(printable), printable);
+    EXPECT_EQ(escape("Hello, World!"), "Hello, World!");
+}
+
+TEST(Escape, BackslashIsDoubled) {
+    EXPECT_EQ(escape("\\"), "\\\\");
+    EXPECT_EQ(escape("a\\x41"), "a\\\\x41");
+}
+
+TEST(Escape, TabCarriageReturnAndNewlineUseCEscapes) {
+    EXPECT_EQ(escape("\t"), "\\t");
+    EXPECT_EQ(escape("\r"), "\\r");
+    EXPECT_EQ(escape("\n"), "\\n");
+    EXPECT_EQ(escape("a\r\nb"), "a\\r\\nb");
+}
+
+TEST(Escape, OtherBytesAreTwoDigitHex) {
+    EXPECT_EQ(escape("\0"s), "\\x00");
+    EXPECT_EQ(escape("\xff"), "\\xff");
+    EXPECT_EQ(escape("\x7f"), "\\x7f");
+    EXPECT_EQ(escape("\x1b[0m"), "\\x1b[0m");
+    EXPECT_EQ(escape("\xc3\xa9"), "\\xc3\\xa9");
+}
+
+TEST(Escape, EmptyStaysEmpty) { EXPECT_EQ(escape(""), ""); }
+
+TEST(Escape, EveryByteComesOutAsPrintableAscii) {
+    for (int b = 0; b < 256; ++b) {
+        const std::string out = escape(std::string(1, static_cast<char>(b)));
+        ASSERT_FALSE(out.empty()) << b;
+        for (const char c : out) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "byte " << b;
+    }
+}
+
+TEST(Escape, DistinctBytesGiveDistinctEscapes) {
+    // Otherwise the log could not tell two messages apart.
+    std::set<std::string> seen;
+    for (int b = 0; b < 256; ++b) seen.insert(escape(std::string(1, static_cast<char>(b))));
+    EXPECT_EQ(seen.size(), 256u);
+}
+
+}  // namespace

@@ -1,0 +1,264 @@
+// serverfork as a real process on loopback: the protocol, the forking and
+// reaping, the limits and the shutdown, as a user of the server sees them.
+#include <signal.h>
+
+#include <chrono>
+#include <gtest/gtest.h>
+#include <string>
+
+#include "e2e_helpers.hpp"
+#include "fixtures/fiu_run.hpp"
+#include "fixtures/poll_until.hpp"
+#include "fixtures/test_client.hpp"
+
+using namespace std::chrono_literals;
+using fixtures::TestClient;
+
+TEST(ServerE2E, RepliesHelloToEveryLineAndLogsIt) {
+    auto server = e2e::start_server();
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("hello\nHow are you\n"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    EXPECT_TRUE(server.err_contains("Message received: How are you\n"));
+    EXPECT_TRUE(server.out_contains("Server: got connection from 127.0.0.1:" +
+                                    std::to_string(c.local_port())));
+}
+
+TEST(ServerE2E, EchoModeRepliesTheMessageBytesVerbatim) {
+    auto server = e2e::start_server({"--reply", "echo"});
+    TestClient c(server.port());
+    const std::string binary("a\0b\xff\xfe z", 7);
+    ASSERT_TRUE(c.send("How are you\n" + binary + "\n\n"));
+    EXPECT_EQ(c.read_line(), "How are you");
+    EXPECT_EQ(c.read_line(), binary);
+    EXPECT_EQ(c.read_line(), "");  // an empty line is a message too
+    // The log escapes what is not printable.
+    EXPECT_TRUE(server.err_contains("Message received: a\\x00b\\xff\\xfe z\n"));
+}
+
+TEST(ServerE2E, QuitWithCrlfGetsGoodbyeThenEndOfStream) {
+    auto server = e2e::start_server();
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("quit\r\n"));
+    EXPECT_EQ(c.read_line(), "Goodbye, 127.0.0.1");
+    EXPECT_TRUE(c.closed_by_server());
+    EXPECT_TRUE(server.out_contains("exited with status 0"));
+}
+
+TEST(ServerE2E, LongLineGetsOneErrorAndTheConnectionStaysUsable) {
+    auto server = e2e::start_server({"--max-message", "20"});
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send(std::string(20, 'x') + "\n" + std::string(21, 'y') + "\n" +
+                       std::string(5000, 'z') + "\nhi\n"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    EXPECT_EQ(c.read_line(), "Error: message too long (max 20 bytes)");
+    EXPECT_EQ(c.read_line(), "Error: message too long (max 20 bytes)");
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    EXPECT_FALSE(c.read_line(200ms)) << "nothing else is sent";
+}
+
+TEST(ServerE2E, SplitAndCoalescedSendsGiveOneReplyPerLine) {
+    auto server = e2e::start_server({"--reply", "echo"});
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("a\nb\nc\n"));
+    EXPECT_EQ(c.read_line(), "a");
+    EXPECT_EQ(c.read_line(), "b");
+    EXPECT_EQ(c.read_line(), "c");
+    for (char ch : std::string("split\r\n")) ASSERT_TRUE(c.send(std::string(1, ch)));
+    EXPECT_EQ(c.read_line(), "split");
+}
+
+TEST(ServerE2E, UnterminatedLastLineIsAnsweredAtEndOfInput) {
+    auto server = e2e::start_server({"--reply", "echo"});
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("first\nlast"));
+    c.shutdown_write();
+    EXPECT_EQ(c.read_line(), "first");
+    EXPECT_EQ(c.read_line(), "last");
+    EXPECT_TRUE(c.closed_by_server());
+    EXPECT_TRUE(server.out_contains("exited with status 0"));
+}
+
+TEST(ServerE2E, ThirdClientIsServedAtOnceWhileAnotherStaysConnected) {
+    auto server = e2e::start_server();
+    TestClient one(server.port()), two(server.port());
+    ASSERT_TRUE(one.send("hi\n") && two.send("hi\n"));
+    ASSERT_EQ(one.read_line(), "Hello, World!");
+    ASSERT_EQ(two.read_line(), "Hello, World!");
+    ASSERT_TRUE(one.send("quit\n"));
+    EXPECT_EQ(one.read_line(), "Goodbye, 127.0.0.1");
+    TestClient three(server.port());
+    ASSERT_TRUE(three.send("hi\n"));
+    EXPECT_EQ(three.read_line(2s), "Hello, World!");
+    ASSERT_TRUE(two.send("still there\n"));
+    EXPECT_EQ(two.read_line(), "Hello, World!");
+}
+
+TEST(ServerE2E, NoZombieOrLeakedFdOnceAllClientsAreGone) {
+    auto server = e2e::start_server();
+    const int baseline = fixtures::open_fd_count(server.pid());
+    {
+        TestClient quits(server.port()), closes(server.port()), resets(server.port()),
+            half(server.port());
+        ASSERT_TRUE(quits.send("quit\n"));
+        ASSERT_TRUE(closes.send("bye\n"));
+        ASSERT_TRUE(resets.send("x\n"));
+        ASSERT_TRUE(half.send("y"));
+        EXPECT_TRUE(quits.read_line());
+        EXPECT_TRUE(closes.read_line());
+        EXPECT_TRUE(resets.read_line());
+        ASSERT_TRUE(fixtures::poll_until([&] { return server.children().size() == 4; }));
+        for (const auto &child : server.children())
+            EXPECT_FALSE(fixtures::holds_listening_socket(child.pid))
+                << "child " << child.pid << " kept the listener";
+        half.shutdown_write();
+        EXPECT_TRUE(half.read_line());
+        resets.reset();
+    }
+    EXPECT_TRUE(server.childless_within(10s)) << "children left: " << server.children().size();
+    EXPECT_TRUE(fixtures::poll_until([&] {
+        return fixtures::open_fd_count(server.pid()) == baseline;
+    })) << "parent fds " << fixtures::open_fd_count(server.pid()) << " vs " << baseline;
+    EXPECT_EQ(e2e::count(server.out(), "Server: child "), 4u);
+}
+
+TEST(ServerE2E, ProcessesNameThemselvesForPs) {
+    auto server = e2e::start_server();
+    EXPECT_EQ(fixtures::cmdline(server.pid()),
+              "serverfork: listening on 127.0.0.1:" + std::to_string(server.port()));
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("hi\n"));
+    ASSERT_TRUE(c.read_line());
+    const auto kids = server.children();
+    ASSERT_EQ(kids.size(), 1u);
+    EXPECT_EQ(fixtures::cmdline(kids[0].pid),
+              "serverfork: child for 127.0.0.1:" + std::to_string(c.local_port()));
+}
+
+TEST(ServerE2E, SigtermRefusesNewClientsAndLetsConnectedOnesFinish) {
+    auto server = e2e::start_server({"--grace", "30"});
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("before\n"));
+    ASSERT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_EQ(server.process().signal(SIGTERM), 0);
+    ASSERT_TRUE(server.out_contains("SIGTERM received"));
+    EXPECT_THROW(TestClient late(server.port()), std::runtime_error);
+    ASSERT_TRUE(c.send("during grace\n"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_TRUE(c.send("quit\n"));
+    EXPECT_EQ(c.read_line(), "Goodbye, 127.0.0.1");
+    EXPECT_EQ(server.process().exit_code(10s), 0) << server.err();
+    EXPECT_TRUE(server.children().empty());
+    EXPECT_TRUE(server.out_contains("Server: stopped"));
+}
+
+TEST(ServerE2E, GracePeriodOverTerminatesRemainingChildren) {
+    auto server = e2e::start_server({"--grace", "1"});
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("hi\n"));
+    ASSERT_TRUE(c.read_line());
+    ASSERT_EQ(server.process().signal(SIGINT), 0);
+    EXPECT_EQ(server.process().exit_code(15s), 0) << server.err();
+    EXPECT_TRUE(c.closed_by_server());
+    EXPECT_TRUE(server.out_contains("sending SIGTERM to 1 children"));
+    EXPECT_TRUE(server.out_contains("killed by signal 15"));
+    EXPECT_TRUE(server.children().empty());
+}
+
+TEST(ServerE2E, AddressInUseIsOneLineAndExitOne) {
+    auto first = e2e::start_server();
+    fixtures::Process second(
+        e2e::serverfork({"--bind", "127.0.0.1", "--port", std::to_string(first.port())}));
+    EXPECT_EQ(second.exit_code(), 1);
+    const std::string err = second.err();
+    EXPECT_EQ(e2e::count(err, "\n"), 1u) << err;
+    EXPECT_NE(err.find("serverfork: bind 127.0.0.1:" + std::to_string(first.port())),
+              std::string::npos) << err;
+    EXPECT_NE(err.find("Address already in use"), std::string::npos) << err;
+}
+
+TEST(ServerE2E, BadCommandLineIsOneLineAndExitTwo) {
+    for (const auto &args : std::vector<std::vector<std::string>>{
+             {"--port", "70000"}, {"--bogus"}, {"--bind", "nowhere"}, {"--max-children", "0"},
+             {"--reply"}, {"stray"}}) {
+        fixtures::Process p(e2e::serverfork(args));
+        EXPECT_EQ(p.exit_code(), 2) << args[0];
+        EXPECT_EQ(e2e::count(p.err(), "\n"), 1u) << p.err();
+        EXPECT_EQ(p.err().rfind("serverfork: ", 0), 0u) << p.err();
+    }
+    fixtures::Process help(e2e::serverfork({"--help"}));
+    EXPECT_EQ(help.exit_code(), 0);
+    EXPECT_NE(help.out().find("--max-children"), std::string::npos);
+    EXPECT_NE(help.out().find("Exit status"), std::string::npos);
+}
+
+TEST(ServerE2E, MaxChildrenKeepsNewClientsWaitingInTheBacklog) {
+    auto server = e2e::start_server({"--max-children", "1"});
+    TestClient first(server.port());
+    ASSERT_TRUE(first.send("one\n"));
+    ASSERT_EQ(first.read_line(), "Hello, World!");
+    TestClient second(server.port());  // completes in the kernel's backlog
+    ASSERT_TRUE(second.send("two\n"));
+    EXPECT_FALSE(second.read_line(300ms)) << "served beyond --max-children";
+    EXPECT_EQ(server.children().size(), 1u);
+    ASSERT_TRUE(first.send("quit\n"));
+    EXPECT_TRUE(first.read_line());
+    EXPECT_EQ(second.read_line(), "Hello, World!");
+}
+
+TEST(ServerE2E, IdleTimeoutClosesSilentAndDribblingClients) {
+    auto server = e2e::start_server({"--idle-timeout", "1"});
+    TestClient silent(server.port()), dribbling(server.port());
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_TRUE(dribbling.send("a line that never"));
+    EXPECT_TRUE(silent.closed_by_server(10s));
+    EXPECT_TRUE(dribbling.closed_by_server(10s));
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 900ms);
+    EXPECT_TRUE(server.err_contains("no message for 1 s"));
+    EXPECT_TRUE(server.childless_within());
+}
+
+TEST(ServerE2E, RawFramingTakesEachReceiveAsOneMessage) {
+    auto server = e2e::start_server({"--framing", "raw", "--max-message", "20"});
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("hello"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    // Longer than the buffer: one reply per recv() of 20 bytes, as the
+    // worksheet's MAXDATASIZE experiment shows.
+    ASSERT_TRUE(c.send(std::string(45, 'x')));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_TRUE(c.send("quit\r\n"));
+    EXPECT_EQ(c.read_line(), "Goodbye, 127.0.0.1");
+    EXPECT_TRUE(c.closed_by_server());
+}
+
+TEST(ServerE2E, DualStackBindServesIpv4AndIpv6) {
+    fixtures::ServerProcess server(e2e::serverfork({"--port", "0", "--bind", "::"}));
+    TestClient v4(server.port(), "127.0.0.1");
+    ASSERT_TRUE(v4.send("quit\n"));
+    EXPECT_EQ(v4.read_line(), "Goodbye, 127.0.0.1");
+    try {
+        TestClient v6(server.port(), "::1");
+        ASSERT_TRUE(v6.send("quit\n"));
+        EXPECT_EQ(v6.read_line(), "Goodbye, ::1");
+    } catch (const std::runtime_error &e) {
+        GTEST_SKIP() << "no IPv6 loopback here: " << e.what();
+    }
+}
+
+TEST(ServerE2E, ForkFailureRepliesBusyAndKeepsServing) {
+    // One fork fails (libfiu through fiu-run, no rebuild); the next succeeds.
+    fixtures::ServerProcess server(fixtures::under_fiu_run(
+        e2e::serverfork({"--port", "0", "--bind", "127.0.0.1"}),
+        "enable name=sys/proc/fork,failinfo=11,onetime"));
+    TestClient refused(server.port());
+    EXPECT_EQ(refused.read_line(), "Error: server busy");
+    EXPECT_TRUE(refused.closed_by_server());
+    EXPECT_TRUE(server.err_contains("serverfork: fork failed: EAGAIN"));
+    TestClient served(server.port());
+    ASSERT_TRUE(served.send("hi\n"));
+    EXPECT_EQ(served.read_line(), "Hello, World!");
+}
