@@ -5,8 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <gtest/gtest.h>
+#include <chrono>
 #include <string>
 
 #include "e2e_helpers.hpp"
@@ -133,9 +133,12 @@ TEST(ClientE2E, NoReplyWithinTimeoutIsOneLineAndExitOne) {
 }
 
 TEST(ClientE2E, BadCommandLineIsOneLineAndExitTwo) {
-    for (const auto &args : std::vector<std::vector<std::string>>{
-             {}, {"--port", "0", "localhost"}, {"--framing", "words", "localhost"},
-             {"a", "b"}, {"--what", "localhost"}}) {
+    for (const auto &args :
+         std::vector<std::vector<std::string>>{{},
+                                               {"--port", "0", "localhost"},
+                                               {"--framing", "words", "localhost"},
+                                               {"a", "b"},
+                                               {"--what", "localhost"}}) {
         Process p(e2e::msgclient(args));
         EXPECT_EQ(p.exit_code(), 2);
         EXPECT_EQ(e2e::count(p.err(), "\n"), 1u) << p.err();

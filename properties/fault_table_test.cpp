@@ -45,8 +45,7 @@ TEST(FaultTable, HasOneEntryPerPointInEnumOrder) {
 }
 
 TEST(FaultTable, EveryNameStartsWithSys) {
-    for (const auto &fp : sys::fault_points())
-        EXPECT_TRUE(fp.name.starts_with("sys/")) << fp.name;
+    for (const auto &fp : sys::fault_points()) EXPECT_TRUE(fp.name.starts_with("sys/")) << fp.name;
 }
 
 TEST(FaultTable, NamesAreUnique) {
@@ -245,17 +244,33 @@ const std::vector<ShimCall> shim_calls = {
     {Point::accept, [] { return sys::accept(-1, nullptr, nullptr, SOCK_CLOEXEC); }},
     {Point::connect, [] { return sys::connect(-1, nullptr, 0); }},
     {Point::getsockname, [] { return sys::getsockname(-1, nullptr, nullptr); }},
-    {Point::recv, [] { char c; return static_cast<int>(sys::recv(-1, &c, 1, 0)); }},
+    {Point::recv,
+     [] {
+         char c;
+         return static_cast<int>(sys::recv(-1, &c, 1, 0));
+     }},
     {Point::send, [] { return static_cast<int>(sys::send(-1, "x", 1, 0)); }},
     {Point::shutdown, [] { return sys::shutdown(-1, SHUT_WR); }},
     {Point::close, close_a_pipe},
     {Point::poll, [] { return sys::poll(nullptr, 0, 0); }},
-    {Point::read, [] { char c; return static_cast<int>(sys::read(-1, &c, 1)); }},
+    {Point::read,
+     [] {
+         char c;
+         return static_cast<int>(sys::read(-1, &c, 1));
+     }},
     {Point::fork, fork_and_reap},
     {Point::waitpid, [] { return static_cast<int>(sys::waitpid(-1, nullptr, WNOHANG)); }},
     {Point::kill, [] { return sys::kill(::getpid(), 0); }},
-    {Point::sigaction, [] { struct sigaction old; return sys::sigaction(SIGUSR1, nullptr, &old); }},
-    {Point::sigprocmask, [] { sigset_t old; return sys::sigprocmask(SIG_BLOCK, nullptr, &old); }},
+    {Point::sigaction,
+     [] {
+         struct sigaction old;
+         return sys::sigaction(SIGUSR1, nullptr, &old);
+     }},
+    {Point::sigprocmask,
+     [] {
+         sigset_t old;
+         return sys::sigprocmask(SIG_BLOCK, nullptr, &old);
+     }},
 };
 
 TEST(FaultShims, EveryFailurePointHasAShimCallHere) {

@@ -31,8 +31,7 @@ const Message too_long{{}, true};
 
 // Feeds each piece in turn, then ends the input; checks the buffer bound
 // after every piece.
-std::vector<Message> frame_pieces(std::size_t max,
-                                  const std::vector<std::string_view> &pieces) {
+std::vector<Message> frame_pieces(std::size_t max, const std::vector<std::string_view> &pieces) {
     LineFramer f(max);
     std::vector<Message> out;
     for (const auto piece : pieces) {
@@ -50,19 +49,19 @@ std::vector<Message> frame(std::size_t max, std::string_view whole) {
 // With max 5: every kind of line, including over-long ones and an
 // unterminated last line.
 const std::string stream =
-    "hello\n"            // exactly max
-    "\n"                 // empty
-    "a\r\n"              // CRLF
-    "abcde\r\n"          // max plus CRLF
-    "abcdef\n"           // max+1
-    "x\0\xff\n"s         // NUL and a non-UTF-8 byte
+    "hello\n"     // exactly max
+    "\n"          // empty
+    "a\r\n"       // CRLF
+    "abcde\r\n"   // max plus CRLF
+    "abcdef\n"    // max+1
+    "x\0\xff\n"s  // NUL and a non-UTF-8 byte
     "far-too-long-line\r\n"
-    "b\r\r\n"            // only one \r stripped
-    "c\rd\n"             // \r inside kept
+    "b\r\r\n"  // only one \r stripped
+    "c\rd\n"   // \r inside kept
     "tail";
 const std::vector<Message> stream_messages = {
-    msg("hello"), msg(""),      msg("a"),      msg("abcde"), too_long,
-    msg("x\0\xff"s), too_long,  msg("b\r"),    msg("c\rd"),  msg("tail"),
+    msg("hello"),    msg(""),  msg("a"),   msg("abcde"), too_long,
+    msg("x\0\xff"s), too_long, msg("b\r"), msg("c\rd"),  msg("tail"),
 };
 
 TEST(LineFramer, WholeStreamGivesEachMessageInOrder) {

@@ -112,9 +112,9 @@ const std::vector<Numeric> server_numbers = {
     {"grace", 0, 3600, [](const server::Options &o) { return long{o.grace_s}; }},
 };
 
-const std::vector<std::string> server_option_names = {
-    "port", "bind", "backlog", "max-message", "reply", "framing",
-    "max-children", "idle-timeout", "grace"};
+const std::vector<std::string> server_option_names = {"port",         "bind",         "backlog",
+                                                      "max-message",  "reply",        "framing",
+                                                      "max-children", "idle-timeout", "grace"};
 
 // --- serverfork ---
 
@@ -144,10 +144,10 @@ void expect_all_set(const server::Options &o) {
 }
 
 TEST(ServerOptions, EveryOptionAsSeparateValue) {
-    expect_all_set(parsed(server_args({"--port", "8080", "--bind", "::1", "--backlog", "5",
-                                       "--max-message", "1000", "--reply", "echo", "--framing",
-                                       "raw", "--max-children", "3", "--idle-timeout", "7",
-                                       "--grace", "0"})));
+    expect_all_set(
+        parsed(server_args({"--port", "8080", "--bind", "::1", "--backlog", "5", "--max-message",
+                            "1000", "--reply", "echo", "--framing", "raw", "--max-children", "3",
+                            "--idle-timeout", "7", "--grace", "0"})));
 }
 
 TEST(ServerOptions, EveryOptionWithEquals) {
@@ -157,8 +157,8 @@ TEST(ServerOptions, EveryOptionWithEquals) {
 }
 
 TEST(ServerOptions, ReplyAndFramingDefaultsCanBeGivenExplicitly) {
-    auto o = parsed(server_args({"--reply=echo", "--framing=raw", "--reply", "hello",
-                                 "--framing", "line"}));
+    auto o = parsed(
+        server_args({"--reply=echo", "--framing=raw", "--reply", "hello", "--framing", "line"}));
     EXPECT_EQ(o.reply, proto::ReplyMode::hello);
     EXPECT_EQ(o.framing, proto::Framing::line);
 }
@@ -245,10 +245,10 @@ TEST(ServerOptions, DoubleDashEndsOptions) {
 
 TEST(ServerOptions, HelpShowsEveryOption) {
     for (const Args &args : {Args{"--help"}, Args{"-h"}, Args{"--port", "1", "-h"}})
-        EXPECT_TRUE(is_help(server_args(args),
-                            {"serverfork", "--port", "--bind", "--backlog", "--max-message",
-                             "--reply", "--framing", "--max-children", "--idle-timeout",
-                             "--grace", "--help", "-h"}))
+        EXPECT_TRUE(
+            is_help(server_args(args),
+                    {"serverfork", "--port", "--bind", "--backlog", "--max-message", "--reply",
+                     "--framing", "--max-children", "--idle-timeout", "--grace", "--help", "-h"}))
             << shown(args);
 }
 
@@ -342,9 +342,8 @@ TEST(ClientOptions, DoubleDashEndsOptions) {
 
 TEST(ClientOptions, HelpShowsEveryOption) {
     for (const Args &args : {Args{"--help"}, Args{"-h"}, Args{"h", "--help"}})
-        EXPECT_TRUE(is_help(client_args(args),
-                            {"msgclient", "HOST", "--port", "--framing", "--timeout", "--help",
-                             "-h"}))
+        EXPECT_TRUE(is_help(client_args(args), {"msgclient", "HOST", "--port", "--framing",
+                                                "--timeout", "--help", "-h"}))
             << shown(args);
 }
 
@@ -373,8 +372,8 @@ TEST(ParseNumber, RejectsValuesThatOverflowALong) {
 }
 
 TEST(ParseNumber, RejectsAnythingButDigits) {
-    for (const char *bad : {"", " ", "-", "+", "+5", " 5", "5 ", "5x", "x5", "0x10", "1e3", "1.0",
-                            "5\n", "٥"})
+    for (const char *bad :
+         {"", " ", "-", "+", "+5", " 5", "5 ", "5x", "x5", "0x10", "1e3", "1.0", "5\n", "٥"})
         EXPECT_EQ(cli::parse_number(bad, LONG_MIN, LONG_MAX), std::nullopt) << '"' << bad << '"';
 }
 

@@ -47,8 +47,8 @@ TEST(Reply, QuitSaysGoodbyeToTheClientAndClosesInEchoMode) {
 }
 
 TEST(Reply, OnlyTheExactBytesQuitAreQuit) {
-    for (const auto &text : {"quit "s, " quit"s, "QUIT"s, "Quit"s, "quit\r"s, "quit\0"s, "quitx"s,
-                             "qui"s}) {
+    for (const auto &text :
+         {"quit "s, " quit"s, "QUIT"s, "Quit"s, "quit\r"s, "quit\0"s, "quitx"s, "qui"s}) {
         for (const auto &rules : {hello, echo}) {
             const auto r = proto::reply_to(msg(text), rules, "127.0.0.1");
             EXPECT_FALSE(r.close) << '"' << text << '"';
@@ -69,8 +69,8 @@ TEST(Reply, TooLongNamesTheConfiguredLimitAndKeepsTheConnection) {
 
 TEST(Reply, EveryReplyEndsInExactlyOneNewline) {
     // Messages as the line framer makes them: never a "\n" inside.
-    const Message messages[] = {msg(""),       msg("x"),    msg("quit"), msg("\r"),
-                                msg("a\r"),    msg("\0"s),  msg("QUIT"), {{}, true}};
+    const Message messages[] = {msg(""),    msg("x"),   msg("quit"), msg("\r"),
+                                msg("a\r"), msg("\0"s), msg("QUIT"), {{}, true}};
     for (const auto &m : messages) {
         for (const auto &rules : {hello, echo}) {
             const auto line = proto::reply_to(m, rules, "10.0.0.1").line;
@@ -81,8 +81,6 @@ TEST(Reply, EveryReplyEndsInExactlyOneNewline) {
     }
 }
 
-TEST(Reply, BusyReplyIsOneLine) {
-    EXPECT_EQ(proto::busy_reply, "Error: server busy\n");
-}
+TEST(Reply, BusyReplyIsOneLine) { EXPECT_EQ(proto::busy_reply, "Error: server busy\n"); }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // reaping, the limits and the shutdown, as a user of the server sees them.
 #include <signal.h>
 
-#include <chrono>
 #include <gtest/gtest.h>
+#include <chrono>
 #include <string>
 
 #include "e2e_helpers.hpp"
@@ -119,7 +119,8 @@ TEST(ServerE2E, NoZombieOrLeakedFdOnceAllClientsAreGone) {
     EXPECT_TRUE(server.childless_within(10s)) << "children left: " << server.children().size();
     EXPECT_TRUE(fixtures::poll_until([&] {
         return fixtures::open_fd_count(server.pid()) == baseline;
-    })) << "parent fds " << fixtures::open_fd_count(server.pid()) << " vs " << baseline;
+    })) << "parent fds "
+        << fixtures::open_fd_count(server.pid()) << " vs " << baseline;
     EXPECT_EQ(e2e::count(server.out(), "Server: child "), 4u);
 }
 
@@ -174,14 +175,18 @@ TEST(ServerE2E, AddressInUseIsOneLineAndExitOne) {
     const std::string err = second.err();
     EXPECT_EQ(e2e::count(err, "\n"), 1u) << err;
     EXPECT_NE(err.find("serverfork: bind 127.0.0.1:" + std::to_string(first.port())),
-              std::string::npos) << err;
+              std::string::npos)
+        << err;
     EXPECT_NE(err.find("Address already in use"), std::string::npos) << err;
 }
 
 TEST(ServerE2E, BadCommandLineIsOneLineAndExitTwo) {
-    for (const auto &args : std::vector<std::vector<std::string>>{
-             {"--port", "70000"}, {"--bogus"}, {"--bind", "nowhere"}, {"--max-children", "0"},
-             {"--reply"}, {"stray"}}) {
+    for (const auto &args : std::vector<std::vector<std::string>>{{"--port", "70000"},
+                                                                  {"--bogus"},
+                                                                  {"--bind", "nowhere"},
+                                                                  {"--max-children", "0"},
+                                                                  {"--reply"},
+                                                                  {"stray"}}) {
         fixtures::Process p(e2e::serverfork(args));
         EXPECT_EQ(p.exit_code(), 2) << args[0];
         EXPECT_EQ(e2e::count(p.err(), "\n"), 1u) << p.err();
@@ -251,9 +256,9 @@ TEST(ServerE2E, DualStackBindServesIpv4AndIpv6) {
 
 TEST(ServerE2E, ForkFailureRepliesBusyAndKeepsServing) {
     // One fork fails (libfiu through fiu-run, no rebuild); the next succeeds.
-    fixtures::ServerProcess server(fixtures::under_fiu_run(
-        e2e::serverfork({"--port", "0", "--bind", "127.0.0.1"}),
-        "enable name=sys/proc/fork,failinfo=11,onetime"));
+    fixtures::ServerProcess server(
+        fixtures::under_fiu_run(e2e::serverfork({"--port", "0", "--bind", "127.0.0.1"}),
+                                "enable name=sys/proc/fork,failinfo=11,onetime"));
     TestClient refused(server.port());
     EXPECT_EQ(refused.read_line(), "Error: server busy");
     EXPECT_TRUE(refused.closed_by_server());

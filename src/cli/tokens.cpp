@@ -6,9 +6,9 @@ namespace cli {
 
 Stop bad_value(std::string_view prog, std::string_view name, std::string_view what,
                std::string_view value) {
-    return {exit_usage, error_line(prog, "--" + std::string(name) + " must be " +
-                                             std::string(what) + ", not '" +
-                                             std::string(value) + "'")};
+    return {exit_usage,
+            error_line(prog, "--" + std::string(name) + " must be " + std::string(what) +
+                                 ", not '" + std::string(value) + "'")};
 }
 
 std::variant<Tokens, Stop> tokenize(std::string_view prog, int argc, const char *const argv[],
@@ -35,8 +35,8 @@ std::variant<Tokens, Stop> tokenize(std::string_view prog, int argc, const char 
         const auto eq = arg.find('=');
         const std::string name(arg.substr(2, eq == std::string_view::npos ? arg.npos : eq - 2));
         if (std::find(with_value.begin(), with_value.end(), name) == with_value.end())
-            return Stop{exit_usage, error_line(prog, "unknown option '--" + name +
-                                                         "' (try --help)")};
+            return Stop{exit_usage,
+                        error_line(prog, "unknown option '--" + name + "' (try --help)")};
         if (eq != std::string_view::npos) {
             t.options.emplace_back(name, arg.substr(eq + 1));
         } else if (i + 1 < argc) {

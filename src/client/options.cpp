@@ -31,11 +31,11 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
     const auto &t = std::get<cli::Tokens>(parsed);
     if (t.help) return cli::Stop{cli::exit_ok, usage};
     if (t.operands.size() != 1)
-        return cli::Stop{cli::exit_usage,
-                         cli::error_line(prog, t.operands.empty()
-                                                   ? "missing HOST (try --help)"
-                                                   : "unexpected argument '" + t.operands[1] +
-                                                         "' (try --help)")};
+        return cli::Stop{
+            cli::exit_usage,
+            cli::error_line(prog, t.operands.empty() ? "missing HOST (try --help)"
+                                                     : "unexpected argument '" + t.operands[1] +
+                                                           "' (try --help)")};
     Options o;
     o.host = t.operands.front();
     for (const auto &[name, value] : t.options) {

@@ -10,9 +10,9 @@ namespace client {
 
 struct SessionConfig {
     proto::Framing framing = proto::Framing::line;
-    int timeout_s = 10;    // bound on each reply
-    bool prompt = false;   // "Message to send: " before each line
-    std::string server;    // host:port, for messages
+    int timeout_s = 10;   // bound on each reply
+    bool prompt = false;  // "Message to send: " before each line
+    std::string server;   // host:port, for messages
 };
 
 // Runs until quit, the end of input, or an error (one line on err).

@@ -4,9 +4,7 @@
 
 namespace proto {
 
-LineFramer::LineFramer(std::size_t max_message) : max_(max_message) {
-    buf_.reserve(max_ + 1);
-}
+LineFramer::LineFramer(std::size_t max_message) : max_(max_message) { buf_.reserve(max_ + 1); }
 
 void LineFramer::end_line(std::vector<Message> &out) {
     if (!buf_.empty() && buf_.back() == '\r') buf_.pop_back();

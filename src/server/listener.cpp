@@ -22,8 +22,7 @@ std::variant<Listener, std::string> open_listener(const Options &o) {
     hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo *res = nullptr;
-    if (int rc = getaddrinfo(o.bind.c_str(), std::to_string(o.port).c_str(), &hints, &res);
-        rc != 0)
+    if (int rc = getaddrinfo(o.bind.c_str(), std::to_string(o.port).c_str(), &hints, &res); rc != 0)
         return "serverfork: address " + where + ": " + gai_strerror(rc);
     sockaddr_storage addr{};
     const socklen_t addr_len = res->ai_addrlen;
@@ -40,8 +39,7 @@ std::variant<Listener, std::string> open_listener(const Options &o) {
     if (family == AF_INET6 &&
         sys::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no) < 0)
         return fail("setsockopt IPV6_V6ONLY");
-    if (sys::bind(fd.get(), reinterpret_cast<sockaddr *>(&addr), addr_len) < 0)
-        return fail("bind");
+    if (sys::bind(fd.get(), reinterpret_cast<sockaddr *>(&addr), addr_len) < 0) return fail("bind");
     if (sys::listen(fd.get(), o.backlog) < 0) return fail("listen");
     socklen_t len = sizeof addr;
     if (sys::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&addr), &len) < 0)

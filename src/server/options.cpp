@@ -44,18 +44,17 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
     const auto &t = std::get<cli::Tokens>(parsed);
     if (t.help) return cli::Stop{cli::exit_ok, usage};
     if (!t.operands.empty())
-        return cli::Stop{cli::exit_usage,
-                         cli::error_line(prog, "unexpected argument '" + t.operands.front() +
-                                                   "' (try --help)")};
+        return cli::Stop{
+            cli::exit_usage,
+            cli::error_line(prog, "unexpected argument '" + t.operands.front() + "' (try --help)")};
 
     Options o;
     for (const auto &[name, value] : t.options) {
         auto number = [&](long lo, long hi) -> std::variant<long, cli::Stop> {
             if (auto v = cli::parse_number(value, lo, hi)) return *v;
-            return cli::bad_value(prog, name,
-                                  "a number from " + std::to_string(lo) + " to " +
-                                      std::to_string(hi),
-                                  value);
+            return cli::bad_value(
+                prog, name, "a number from " + std::to_string(lo) + " to " + std::to_string(hi),
+                value);
         };
         auto set = [&](auto &field, long lo, long hi) -> std::optional<cli::Stop> {
             auto v = number(lo, hi);

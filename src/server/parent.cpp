@@ -163,10 +163,10 @@ void Parent::wait_for_children(milliseconds limit, bool grace) {
     while (!children_.empty() && !deadline.expired()) {
         // A second SIGTERM or SIGINT ends the grace period at once.
         if (grace && signals::stop_count > 1) return;
-        const int n = sys::poll(nullptr, 0,
-                                reap_failed_ ? static_cast<int>(reap_retry.count())
-                                             : deadline.poll_timeout(),
-                                &masks_.wait);
+        const int n =
+            sys::poll(nullptr, 0,
+                      reap_failed_ ? static_cast<int>(reap_retry.count()) : deadline.poll_timeout(),
+                      &masks_.wait);
         if (n < 0 && errno != EINTR) log::failed("poll");
         reap();
     }
@@ -184,7 +184,8 @@ void Parent::shut_down() {
         log::event("Server: sending " + std::string(sig == SIGTERM ? "SIGTERM" : "SIGKILL") +
                    " to " + std::to_string(children_.size()) + " children");
         for (const auto &[pid, who] : children_)
-            if (sys::kill(pid, sig) < 0) log::failed("kill", " (child " + std::to_string(pid) + ")");
+            if (sys::kill(pid, sig) < 0)
+                log::failed("kill", " (child " + std::to_string(pid) + ")");
         wait_for_children(kill_wait, false);
     }
     log::event("Server: stopped");

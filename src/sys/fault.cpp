@@ -13,10 +13,9 @@ constexpr int setsockopt_e[] = {EINVAL, ENOPROTOOPT, ENOMEM, ENOBUFS};
 constexpr int getsockopt_e[] = {ENOBUFS, ENOMEM};
 constexpr int bind_e[] = {EACCES, EADDRINUSE, EADDRNOTAVAIL, ENOMEM};
 constexpr int listen_e[] = {EADDRINUSE};
-constexpr int accept_e[] = {EINTR,  ECONNABORTED, EPROTO, EMFILE,
-                            ENFILE, ENOBUFS,      ENOMEM, EPERM};
-constexpr int connect_e[] = {ECONNREFUSED, ETIMEDOUT, ENETUNREACH, EHOSTUNREACH,
-                             EADDRNOTAVAIL, EINTR};
+constexpr int accept_e[] = {EINTR, ECONNABORTED, EPROTO, EMFILE, ENFILE, ENOBUFS, ENOMEM, EPERM};
+constexpr int connect_e[] = {ECONNREFUSED, ETIMEDOUT,     ENETUNREACH,
+                             EHOSTUNREACH, EADDRNOTAVAIL, EINTR};
 constexpr int getsockname_e[] = {ENOBUFS};
 constexpr int recv_e[] = {EINTR, ECONNRESET, ETIMEDOUT, ENOMEM};
 constexpr int send_e[] = {EINTR, EPIPE, ECONNRESET, EAGAIN, ENOBUFS};

@@ -13,11 +13,27 @@
 namespace sys {
 
 enum class Point {
-    socket, setsockopt, getsockopt, bind, listen, accept, connect, getsockname,
-    recv, send, shutdown,
-    close, poll, read,
-    fork, waitpid, kill, sigaction, sigprocmask,
-    recv_reduce, send_reduce,
+    socket,
+    setsockopt,
+    getsockopt,
+    bind,
+    listen,
+    accept,
+    connect,
+    getsockname,
+    recv,
+    send,
+    shutdown,
+    close,
+    poll,
+    read,
+    fork,
+    waitpid,
+    kill,
+    sigaction,
+    sigprocmask,
+    recv_reduce,
+    send_reduce,
     count_
 };
 
