@@ -258,6 +258,14 @@ const std::vector<ShimCall> shim_calls = {
          char c;
          return static_cast<int>(sys::read(-1, &c, 1));
      }},
+    {Point::pipe,
+     [] {
+         int fds[2];
+         if (sys::pipe(fds, O_CLOEXEC) < 0) return -1;
+         ::close(fds[0]);
+         ::close(fds[1]);
+         return 0;
+     }},
     {Point::fork, fork_and_reap},
     {Point::waitpid, [] { return static_cast<int>(sys::waitpid(-1, nullptr, WNOHANG)); }},
     {Point::kill, [] { return sys::kill(::getpid(), 0); }},

@@ -154,6 +154,22 @@ TEST(ServerE2E, SigtermRefusesNewClientsAndLetsConnectedOnesFinish) {
     EXPECT_TRUE(server.out_contains("Server: stopped"));
 }
 
+TEST(ServerE2E, CtrlCToTheWholeGroupStillGivesChildrenTheirGrace) {
+    // A terminal's Ctrl-C sends SIGINT to every process of the group.
+    auto server = e2e::start_server({"--grace", "30"});
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("before\n"));
+    ASSERT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_EQ(::kill(-server.pid(), SIGINT), 0);
+    ASSERT_TRUE(server.out_contains("SIGINT received"));
+    ASSERT_TRUE(c.send("during grace\n"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_TRUE(c.send("quit\n"));
+    EXPECT_EQ(c.read_line(), "Goodbye, 127.0.0.1");
+    EXPECT_EQ(server.process().exit_code(10s), 0) << server.err();
+    EXPECT_TRUE(server.out_contains("exited with status 0"));
+}
+
 TEST(ServerE2E, GracePeriodOverTerminatesRemainingChildren) {
     auto server = e2e::start_server({"--grace", "1"});
     TestClient c(server.port());

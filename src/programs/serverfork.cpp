@@ -20,9 +20,9 @@ int main(int argc, char **argv) {
     }
     const auto &options = std::get<server::Options>(parsed);
 
-    server::signals::Masks masks{};
-    if (server::signals::install(masks) < 0) {
-        server::log::failed("sigaction");
+    server::signals::Setup signals{};
+    if (server::signals::install(signals) < 0) {
+        server::log::failed("signal set-up");
         return cli::exit_failure;
     }
     auto opened = server::open_listener(options);
@@ -34,5 +34,5 @@ int main(int argc, char **argv) {
     const std::string where = listener.endpoint;
     server::log::event("Server: listening on " + where);
     server::proctitle::set("serverfork: listening on " + where);
-    return server::Parent(options, std::move(listener), masks).run();
+    return server::Parent(options, std::move(listener), signals).run();
 }

@@ -40,12 +40,19 @@ const char *signal_name(int sig) { return sig == SIGINT ? "SIGINT" : "SIGTERM"; 
 
 }  // namespace
 
-Parent::Parent(const Options &options, Listener listener, const signals::Masks &masks)
-    : options_(options), listener_(std::move(listener)), masks_(masks) {
+Parent::Parent(const Options &options, Listener listener, const signals::Setup &signals)
+    : options_(options), listener_(std::move(listener)), signals_(signals) {
     child_config_.framing = options.framing;
     child_config_.rules = {options.reply, options.max_message};
     child_config_.idle_timeout_s = options.idle_timeout_s;
     children_.reserve(static_cast<std::size_t>(options.max_children));
+}
+
+int Parent::wait_event(bool listener, int timeout_ms) {
+    pollfd fds[2] = {{signals_.wake_fd, POLLIN, 0}, {listener_.fd.get(), POLLIN, 0}};
+    const int n = sys::poll(fds, listener ? 2 : 1, timeout_ms, &signals_.wait);
+    if (n > 0 && fds[0].revents != 0) signals::drain(signals_);
+    return n > 0 && listener && fds[1].revents != 0 ? 1 : (n < 0 ? -1 : 0);
 }
 
 int Parent::run() {
@@ -65,9 +72,7 @@ int Parent::run() {
         if (reap_failed_ && (timeout < 0 || timeout > reap_retry.count()))
             timeout = static_cast<int>(reap_retry.count());
 
-        pollfd pfd{listener_.fd.get(), POLLIN, 0};
-        const bool watch = !full && !paused;
-        const int n = sys::poll(watch ? &pfd : nullptr, watch ? 1 : 0, timeout, &masks_.wait);
+        const int n = wait_event(!full && !paused, timeout);
         if (n < 0 && errno != EINTR) {
             log::failed("poll", "; retrying in 100 ms");
             // poll itself failing: pausing is the only way not to spin.
@@ -75,7 +80,7 @@ int Parent::run() {
             nanosleep(&pause, nullptr);
         }
         if (signals::child_exited || reap_failed_) reap();
-        if (n > 0 && (pfd.revents & POLLIN) != 0) accept_some();
+        if (n > 0) accept_some();
     }
     shut_down();
     return 0;
@@ -129,7 +134,7 @@ void Parent::spawn(sys::OwnFd conn, Peer peer) {
 
 void Parent::become_child(sys::OwnFd conn, const Peer &peer) {
     listener_.fd.reset();
-    if (signals::reset_in_child(masks_) < 0) log::failed("sigaction in child");
+    if (signals::reset_in_child(signals_) < 0) log::failed("sigaction in child");
     proctitle::set("serverfork: child for " + peer.endpoint);
     const int status = serve_client(conn.get(), peer, child_config_);
     conn.reset();
@@ -163,10 +168,8 @@ void Parent::wait_for_children(milliseconds limit, bool grace) {
     while (!children_.empty() && !deadline.expired()) {
         // A second SIGTERM or SIGINT ends the grace period at once.
         if (grace && signals::stop_count > 1) return;
-        const int n =
-            sys::poll(nullptr, 0,
-                      reap_failed_ ? static_cast<int>(reap_retry.count()) : deadline.poll_timeout(),
-                      &masks_.wait);
+        const int n = wait_event(
+            false, reap_failed_ ? static_cast<int>(reap_retry.count()) : deadline.poll_timeout());
         if (n < 0 && errno != EINTR) log::failed("poll");
         reap();
     }

@@ -17,12 +17,15 @@ namespace server {
 
 class Parent {
 public:
-    // masks: as signals::install() left them.
-    Parent(const Options &options, Listener listener, const signals::Masks &masks);
+    // signals: as signals::install() left them.
+    Parent(const Options &options, Listener listener, const signals::Setup &signals);
     // Serves until SIGTERM or SIGINT; returns the exit status (0).
     int run();
 
 private:
+    // Waits for a signal or (if listener) a connection, up to timeout_ms:
+    // 1 when the listener is readable, 0 otherwise, -1 with errno.
+    int wait_event(bool listener, int timeout_ms);
     void accept_some();
     void spawn(sys::OwnFd conn, Peer peer);
     [[noreturn]] void become_child(sys::OwnFd conn, const Peer &peer);
@@ -32,7 +35,7 @@ private:
 
     Options options_;
     Listener listener_;
-    signals::Masks masks_;
+    signals::Setup signals_;
     ChildConfig child_config_;
     std::unordered_map<pid_t, std::string> children_;  // pid -> client endpoint
     std::chrono::steady_clock::time_point accept_paused_until_{};

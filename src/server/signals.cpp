@@ -1,5 +1,11 @@
 #include "server/signals.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "sys/io.hpp"
 #include "sys/proc.hpp"
 
 namespace server::signals {
@@ -10,10 +16,26 @@ volatile sig_atomic_t stop_count = 0;
 
 namespace {
 
-void on_child(int) { child_exited = 1; }
+volatile int wake_write_fd = -1;
+
+// Async-signal-safe: a raw write (not the shim, whose libfiu call is not),
+// errno kept. A full pipe already means "wake up".
+void wake() {
+    const int saved = errno;
+    const char byte = 0;
+    if (wake_write_fd >= 0) (void)!::write(wake_write_fd, &byte, 1);
+    errno = saved;
+}
+
+void on_child(int) {
+    child_exited = 1;
+    wake();
+}
+
 void on_stop(int sig) {
     stop_signal = sig;
     stop_count = stop_count + 1;
+    wake();
 }
 
 int set(int sig, void (*handler)(int)) {
@@ -28,23 +50,37 @@ constexpr int handled[] = {SIGCHLD, SIGTERM, SIGINT};
 
 }  // namespace
 
-int install(Masks &masks) {
+int install(Setup &setup) {
+    int fds[2];
+    if (sys::pipe(fds, O_CLOEXEC | O_NONBLOCK) < 0) return -1;
+    setup.wake_fd = fds[0];
+    setup.wake_write = fds[1];
+    wake_write_fd = fds[1];
     sigset_t block;
     sigemptyset(&block);
     for (int s : handled) sigaddset(&block, s);
-    if (sys::sigprocmask(SIG_BLOCK, &block, &masks.original) < 0) return -1;
-    masks.wait = masks.original;
-    for (int s : handled) sigdelset(&masks.wait, s);
+    if (sys::sigprocmask(SIG_BLOCK, &block, &setup.original) < 0) return -1;
+    setup.wait = setup.original;
+    for (int s : handled) sigdelset(&setup.wait, s);
     if (set(SIGCHLD, on_child) < 0 || set(SIGTERM, on_stop) < 0 || set(SIGINT, on_stop) < 0 ||
         set(SIGPIPE, SIG_IGN) < 0)
         return -1;
     return 0;
 }
 
-int reset_in_child(const Masks &masks) {
-    for (int s : handled)
-        if (set(s, SIG_DFL) < 0) return -1;
-    return sys::sigprocmask(SIG_SETMASK, &masks.original, nullptr);
+void drain(const Setup &setup) {
+    char buf[64];
+    while (sys::read(setup.wake_fd, buf, sizeof buf) > 0) {
+    }
+}
+
+int reset_in_child(const Setup &setup) {
+    wake_write_fd = -1;
+    sys::close(setup.wake_fd);
+    sys::close(setup.wake_write);
+    if (set(SIGCHLD, SIG_DFL) < 0 || set(SIGTERM, SIG_DFL) < 0 || set(SIGINT, SIG_IGN) < 0)
+        return -1;
+    return sys::sigprocmask(SIG_SETMASK, &setup.original, nullptr);
 }
 
 }  // namespace server::signals

@@ -1,6 +1,8 @@
 // The parent's signals. SIGCHLD, SIGTERM and SIGINT stay blocked except while
-// the parent waits in ppoll() with wait_mask, so their handlers only set the
-// flags below and no wakeup is lost. SIGPIPE is ignored.
+// the parent waits in ppoll() with the wait mask, and their handlers only set
+// the flags below and write a byte to a pipe the parent also polls: a handler
+// run on another thread (a preloaded library's, as fiu-run's) still wakes the
+// parent, so no wakeup is lost. SIGPIPE is ignored.
 #pragma once
 
 #include <signal.h>
@@ -11,15 +13,20 @@ extern volatile sig_atomic_t child_exited;  // a SIGCHLD arrived
 extern volatile sig_atomic_t stop_signal;   // SIGTERM or SIGINT number, or 0
 extern volatile sig_atomic_t stop_count;    // how many stop signals arrived
 
-struct Masks {
-    sigset_t original;  // the mask before install()
-    sigset_t wait;      // original without the three signals: for ppoll()
+struct Setup {
+    sigset_t original;   // the mask before install()
+    sigset_t wait;       // original without the three signals: for ppoll()
+    int wake_fd = -1;    // readable after any of the three signals
+    int wake_write = -1;
 };
 
-// -1 with errno if a sigaction or sigprocmask failed.
-int install(Masks &masks);
-// In a new child: default dispositions (SIGPIPE stays ignored) and the
-// original mask back.
-int reset_in_child(const Masks &masks);
+// -1 with errno if pipe, sigaction or sigprocmask failed.
+int install(Setup &setup);
+// Empties the wake pipe; call before looking at the flags.
+void drain(const Setup &setup);
+// In a new child: default dispositions, the original mask, the wake pipe
+// closed. SIGPIPE stays ignored, and SIGINT is ignored: Ctrl-C in a terminal
+// signals the whole group, and the parent gives children their grace period.
+int reset_in_child(const Setup &setup);
 
 }  // namespace server::signals

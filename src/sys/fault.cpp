@@ -23,6 +23,7 @@ constexpr int shutdown_e[] = {ENOTCONN};
 constexpr int close_e[] = {EINTR, EIO};
 constexpr int poll_e[] = {EINTR, ENOMEM};
 constexpr int read_e[] = {EINTR, EIO};
+constexpr int pipe_e[] = {EMFILE, ENFILE};
 constexpr int fork_e[] = {EAGAIN, ENOMEM};
 constexpr int waitpid_e[] = {EINTR, ECHILD};
 constexpr int kill_e[] = {EPERM, ESRCH};
@@ -44,6 +45,7 @@ constexpr FaultPoint table[] = {
     {Point::close, "sys/io/close", close_e, false},
     {Point::poll, "sys/io/poll", poll_e, false},
     {Point::read, "sys/io/read", read_e, false},
+    {Point::pipe, "sys/io/pipe", pipe_e, false},
     {Point::fork, "sys/proc/fork", fork_e, false},
     {Point::waitpid, "sys/proc/waitpid", waitpid_e, false},
     {Point::kill, "sys/proc/kill", kill_e, false},

@@ -27,6 +27,7 @@ enum class Point {
     close,
     poll,
     read,
+    pipe,
     fork,
     waitpid,
     kill,

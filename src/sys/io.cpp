@@ -25,4 +25,9 @@ ssize_t read(int fd, void *buf, std::size_t len) {
     return ::read(fd, buf, len);
 }
 
+int pipe(int fds[2], int flags) {
+    if (fails(Point::pipe)) return -1;
+    return ::pipe2(fds, flags);
+}
+
 }  // namespace sys

@@ -13,5 +13,7 @@ int close(int fd);
 // ppoll: timeout_ms < 0 waits forever; mask may be nullptr.
 int poll(pollfd *fds, nfds_t n, int timeout_ms, const sigset_t *mask = nullptr);
 ssize_t read(int fd, void *buf, std::size_t len);
+// pipe2: flags as O_CLOEXEC | O_NONBLOCK.
+int pipe(int fds[2], int flags);
 
 }  // namespace sys
