@@ -12,7 +12,8 @@ Stop bad_value(std::string_view prog, std::string_view name, std::string_view wh
 }
 
 std::variant<Tokens, Stop> tokenize(std::string_view prog, int argc, const char *const argv[],
-                                    std::initializer_list<std::string_view> with_value) {
+                                    std::initializer_list<std::string_view> with_value,
+                                    std::initializer_list<std::string_view> flags) {
     Tokens t;
     bool options_done = false;
     for (int i = 1; i < argc; ++i) {
@@ -34,6 +35,11 @@ std::variant<Tokens, Stop> tokenize(std::string_view prog, int argc, const char 
                         error_line(prog, "unknown option '" + std::string(arg) + "' (try --help)")};
         const auto eq = arg.find('=');
         const std::string name(arg.substr(2, eq == std::string_view::npos ? arg.npos : eq - 2));
+        if (eq == std::string_view::npos &&
+            std::find(flags.begin(), flags.end(), name) != flags.end()) {
+            t.flags.push_back(name);
+            continue;
+        }
         if (std::find(with_value.begin(), with_value.end(), name) == with_value.end())
             return Stop{exit_usage,
                         error_line(prog, "unknown option '--" + name + "' (try --help)")};
