@@ -62,12 +62,14 @@ std::string failure_details(const std::string &out) {
     for (std::string line; std::getline(in, line);) {
         if (line.starts_with("Falsifiable") || line.find("Failure") != std::string::npos) on = true;
         if (line.starts_with("[  FAILED  ]")) break;
-        if (!on || line.starts_with("RC_FAIL(") || line.ends_with(".hpp:") ||
-            line.ends_with(".cpp:") || std::regex_search(line, std::regex(R"(\.(c|h)pp:\d+)")))
+        // gtest's and rapidcheck's frames, and repeated blank lines.
+        if (!on || line.starts_with("RC_FAIL(") || line == "Failed" ||
+            line.ends_with("Failure") || std::regex_search(line, std::regex(R"(\.(c|h)pp:\d*)")) ||
+            (line.empty() && (details.empty() || details.ends_with("\n\n"))))
             continue;
-        details += "      " + line + "\n";
+        details += line.empty() ? "\n" : "      " + line + "\n";
     }
-    while (details.ends_with("      \n")) details.erase(details.size() - 7);
+    while (details.ends_with("\n\n")) details.pop_back();
     return details;
 }
 
@@ -149,7 +151,8 @@ int main(int argc, char **argv) {
     // A seed always, so that any run can be repeated; RC_PARAMS from the
     // environment (a reproduce string) wins when no option says otherwise.
     const char *env_params = std::getenv("RC_PARAMS");
-    if (env_params == nullptr || !seed.empty() || !max_success.empty()) {
+    const bool reproducing = env_params != nullptr && std::strstr(env_params, "reproduce=");
+    if (!reproducing && (env_params == nullptr || !seed.empty() || !max_success.empty())) {
         if (seed.empty()) seed = std::to_string(std::random_device{}() & 0x7fffffff);
         std::string params = "seed=" + seed;
         params += " max_success=" + (max_success.empty() ? std::string("25") : max_success);
