@@ -1,5 +1,10 @@
 #include "sys/net.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "sys/fault.hpp"
 
 namespace sys {
@@ -31,7 +36,21 @@ int listen(int fd, int backlog) {
 
 int accept(int fd, sockaddr *addr, socklen_t *len, int flags) {
     if (fails(Point::accept)) return -1;
-    return ::accept4(fd, addr, len, flags);
+    // accept() then fcntl(), not accept4(): libfiu's POSIX preload wraps
+    // accept only, and `fiu-run -x` must reach the unmodified server. The
+    // server is single-threaded and never execs, so nothing can race the
+    // close-on-exec flag.
+    const int conn = ::accept(fd, addr, len);
+    if (conn < 0 || flags == 0) return conn;
+    if (((flags & SOCK_CLOEXEC) != 0 && ::fcntl(conn, F_SETFD, FD_CLOEXEC) < 0) ||
+        ((flags & SOCK_NONBLOCK) != 0 &&
+         ::fcntl(conn, F_SETFL, ::fcntl(conn, F_GETFL) | O_NONBLOCK) < 0)) {
+        const int saved = errno;
+        ::close(conn);
+        errno = saved;
+        return -1;
+    }
+    return conn;
 }
 
 int connect(int fd, const sockaddr *addr, socklen_t len) {

@@ -14,7 +14,7 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len);
 int getsockopt(int fd, int level, int name, void *value, socklen_t *len);
 int bind(int fd, const sockaddr *addr, socklen_t len);
 int listen(int fd, int backlog);
-// accept4: flags as SOCK_CLOEXEC | SOCK_NONBLOCK.
+// accept with accept4's flags (SOCK_CLOEXEC | SOCK_NONBLOCK), set by fcntl.
 int accept(int fd, sockaddr *addr, socklen_t *len, int flags);
 int connect(int fd, const sockaddr *addr, socklen_t len);
 int getsockname(int fd, sockaddr *addr, socklen_t *len);

@@ -1,0 +1,40 @@
+#include "faults/harness.hpp"
+
+#include "fixtures/poll_until.hpp"
+#include "fixtures/proc_scan.hpp"
+
+namespace faults {
+
+::testing::AssertionResult server_recovered(fixtures::ServerProcess &server, int fd_baseline) {
+    if (!server.process().running())
+        return ::testing::AssertionFailure() << "the server exited; stderr:\n" << server.err();
+    if (!server.childless_within(std::chrono::seconds(10))) {
+        std::string kids;
+        for (const auto &k : server.children())
+            kids += " " + std::to_string(k.pid) + "(" + k.state + ")";
+        return ::testing::AssertionFailure() << "children left after every client went:" << kids;
+    }
+    int fds = -1;
+    if (!fixtures::poll_until(
+            [&] { return (fds = fixtures::open_fd_count(server.pid())) == fd_baseline; }))
+        return ::testing::AssertionFailure()
+               << "parent holds " << fds << " fds, " << fd_baseline << " at start: a leak";
+    return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult fired(const FaultState &state, const Schedule &s, std::size_t i,
+                                 std::chrono::milliseconds limit) {
+    if (fixtures::poll_until([&] { return state.fired(i) > 0; }, limit))
+        return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "the fault never fired (" << s[i].describe() << "; " << state.calls(i) << " calls of "
+           << s[i].point << " seen): this run tested nothing";
+}
+
+std::size_t count_of(const std::string &text, const std::string &what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace faults

@@ -1,0 +1,50 @@
+// Shared steps of the fault tests: serverfork and msgclient started under a
+// fault schedule, and the invariants every run must keep.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "faults/schedule.hpp"
+#include "fixtures/process.hpp"
+#include "fixtures/server_process.hpp"
+
+namespace faults {
+
+inline std::vector<std::string> serverfork_args(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{SERVERFORK_PATH, "--port", "0", "--bind", "127.0.0.1"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+}
+
+inline std::vector<std::string> msgclient_args(int port, std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{MSGCLIENT_PATH, "--port", std::to_string(port)};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back("127.0.0.1");
+    return argv;
+}
+
+// serverfork under a schedule; throws if it does not listen.
+inline std::unique_ptr<fixtures::ServerProcess> start_server(const Schedule &s,
+                                                             const FaultState &state,
+                                                             std::vector<std::string> extra = {}) {
+    return std::make_unique<fixtures::ServerProcess>(
+        under_schedule(serverfork_args(std::move(extra)), s, state));
+}
+
+// Waits until the state file shows entry i fired; a message if it did not.
+::testing::AssertionResult fired(const FaultState &state, const Schedule &s, std::size_t i = 0,
+                                 std::chrono::milliseconds limit = std::chrono::seconds(10));
+
+// The invariants after a run, once every client is gone: the parent is alive,
+// has no child left (no zombie) and holds as many fds as at fd_baseline.
+::testing::AssertionResult server_recovered(fixtures::ServerProcess &server, int fd_baseline);
+
+// Lines in text.
+std::size_t count_of(const std::string &text, const std::string &what);
+
+}  // namespace faults

@@ -1,0 +1,243 @@
+// Item 1 of the fault issue: one test per (shim failure point, errno), made
+// from the shims' own table, each checking the documented behaviour
+// (faults/expectations.cpp) and that the fault really fired.
+#include <signal.h>
+
+#include <cstring>
+#include <string>
+
+#include "faults/expectations.hpp"
+#include "faults/harness.hpp"
+#include "fixtures/proc_scan.hpp"
+#include "fixtures/test_client.hpp"
+#include "fixtures/test_main.hpp"
+
+using namespace std::chrono_literals;
+using fixtures::TestClient;
+
+namespace faults {
+namespace {
+
+TEST(FaultMatrixTable, CoversEveryPointAndErrnoOfTheShims) {
+    for (const auto &c : all_cells())
+        EXPECT_NE(expectation_for(c.point->name, c.error), nullptr)
+            << c.point->name << " " << errno_name(c.error)
+            << " has no expected behaviour: add a row to faults/expectations.cpp";
+}
+
+TEST(FaultMatrixTable, HasNoRowForAPointThatIsGone) {
+    for (const auto &e : expectations())
+        EXPECT_NE(sys::find_fault_point(e.point), nullptr)
+            << e.point << " is not a shim point any more: remove its row";
+}
+
+class FaultMatrix : public ::testing::TestWithParam<Cell> {
+protected:
+    void SetUp() override {
+        cell = GetParam();
+        e = expectation_for(cell.point->name, cell.error);
+        ASSERT_NE(e, nullptr) << cell.point->name << " " << errno_name(cell.error)
+                              << ": no expected behaviour in faults/expectations.cpp";
+        log = expected_log(*e, cell.error);
+    }
+    Fault fault(int nth, int count = 1) const {
+        return {std::string(cell.point->name), nth, cell.error, count};
+    }
+    // The log shows the expected line, or (for a silent retry) no failure.
+    void check_log(fixtures::ServerProcess &server) {
+        if (!log.empty())
+            EXPECT_TRUE(server.err_contains(log)) << "expected in the log: " << log << "\nstderr:\n"
+                                                  << server.err();
+        else
+            EXPECT_EQ(server.err().find(" failed: " + errno_name(cell.error)), std::string::npos)
+                << "a retried call was logged as a failure:\n"
+                << server.err();
+    }
+
+    void startup();
+    void parent_side(int nth);
+    void child_side();
+    void shutdown_after_quit();
+    void kill_at_shutdown();
+    void client(const std::string &input, int nth = 1);
+    void short_io();
+
+    Cell cell{};
+    const Expectation *e = nullptr;
+    std::string log;
+};
+
+void FaultMatrix::startup() {
+    const Schedule s{fault(1)};
+    FaultState state;
+    fixtures::Process p(under_schedule(serverfork_args(), s, state));
+    EXPECT_EQ(p.exit_code(), 1) << "injected: " << describe(s) << "\nstderr:\n" << p.err();
+    EXPECT_TRUE(fired(state, s));
+    const std::string err = p.err();
+    EXPECT_EQ(count_of(err, "\n"), 1u) << "not one line:\n" << err;
+    EXPECT_EQ(err.rfind("serverfork: ", 0), 0u) << err;
+    EXPECT_NE(err.find(log), std::string::npos) << "expected " << log << " in:\n" << err;
+}
+
+// A bystander is served first, then the victim connects; the parent's nth
+// call (accept, fork, poll, close, waitpid) fails.
+void FaultMatrix::parent_side(int nth) {
+    const Schedule s{fault(nth)};
+    FaultState state;
+    auto server = start_server(s, state);
+    const int baseline = fixtures::open_fd_count(server->pid());
+    {
+        TestClient by(server->port());
+        ASSERT_TRUE(by.send("first\n"));
+        ASSERT_EQ(by.read_line(), "Hello, World!");
+        TestClient victim(server->port());
+        if (e->scenario == Scenario::fork) {
+            EXPECT_EQ(victim.read_line(), "Error: server busy");
+            EXPECT_TRUE(victim.closed_by_server());
+        } else if (e->scenario == Scenario::waitpid) {
+            ASSERT_TRUE(victim.send("quit\n"));  // its child exits: the parent reaps
+            EXPECT_EQ(victim.read_line(), "Goodbye, 127.0.0.1");
+            EXPECT_TRUE(victim.closed_by_server());
+            EXPECT_TRUE(server->out_contains("exited with status 0"));
+        } else {
+            ASSERT_TRUE(victim.send("second\n"));
+            EXPECT_EQ(victim.read_line(), "Hello, World!") << "injected: " << describe(s);
+        }
+        EXPECT_TRUE(fired(state, s));
+        ASSERT_TRUE(by.send("again\n"));
+        EXPECT_EQ(by.read_line(), "Hello, World!") << "the bystander was disturbed";
+    }
+    check_log(*server);
+    EXPECT_TRUE(server_recovered(*server, baseline)) << "injected: " << describe(s);
+}
+
+// The bystander's child makes the first recv and send; the victim's child the
+// second.
+void FaultMatrix::child_side() {
+    const Schedule s{fault(2)};
+    FaultState state;
+    auto server = start_server(s, state);
+    const int baseline = fixtures::open_fd_count(server->pid());
+    {
+        TestClient by(server->port());
+        ASSERT_TRUE(by.send("first\n"));
+        ASSERT_EQ(by.read_line(), "Hello, World!");
+        TestClient victim(server->port());
+        ASSERT_TRUE(victim.send("second\n"));
+        if (e->recovers) {
+            EXPECT_EQ(victim.read_line(), "Hello, World!") << "injected: " << describe(s);
+        } else {
+            EXPECT_TRUE(victim.closed_by_server()) << "injected: " << describe(s);
+            EXPECT_TRUE(server->out_contains("exited with status 1"));
+        }
+        EXPECT_TRUE(fired(state, s));
+        ASSERT_TRUE(by.send("again\n"));
+        EXPECT_EQ(by.read_line(), "Hello, World!") << "the bystander was disturbed";
+    }
+    check_log(*server);
+    EXPECT_TRUE(server_recovered(*server, baseline)) << "injected: " << describe(s);
+}
+
+void FaultMatrix::shutdown_after_quit() {
+    const Schedule s{fault(1)};
+    FaultState state;
+    auto server = start_server(s, state);
+    const int baseline = fixtures::open_fd_count(server->pid());
+    {
+        TestClient victim(server->port());
+        ASSERT_TRUE(victim.send("quit\n"));
+        EXPECT_EQ(victim.read_line(), "Goodbye, 127.0.0.1");
+        EXPECT_TRUE(victim.closed_by_server());
+        EXPECT_TRUE(fired(state, s));
+    }
+    check_log(*server);
+    EXPECT_TRUE(server_recovered(*server, baseline));
+}
+
+void FaultMatrix::kill_at_shutdown() {
+    const Schedule s{fault(1)};
+    FaultState state;
+    auto server = start_server(s, state, {"--grace", "0"});
+    TestClient c(server->port());
+    ASSERT_TRUE(c.send("hi\n"));
+    ASSERT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_EQ(server->process().signal(SIGTERM), 0);
+    EXPECT_EQ(server->process().exit_code(15s), 0) << server->err();
+    EXPECT_TRUE(fired(state, s));
+    EXPECT_TRUE(c.closed_by_server());
+    EXPECT_TRUE(server->out_contains("sending SIGKILL to 1 children")) << server->out();
+    EXPECT_TRUE(server->out_contains("Server: stopped"));
+    check_log(*server);
+}
+
+void FaultMatrix::client(const std::string &input, int nth) {
+    FaultState none;
+    auto server = start_server({}, none);
+    const Schedule s{fault(nth)};
+    FaultState state;
+    fixtures::Process c(under_schedule(msgclient_args(server->port()), s, state),
+                        fixtures::ProcessInput::from(input));
+    const int code = c.exit_code();
+    EXPECT_TRUE(fired(state, s));
+    if (e->recovers) {
+        EXPECT_EQ(code, 0) << "injected: " << describe(s) << "\nstderr:\n" << c.err();
+        EXPECT_EQ(c.out(), "Received: Hello, World!\nReceived: Goodbye, 127.0.0.1\n");
+    } else {
+        EXPECT_EQ(code, 1) << "injected: " << describe(s) << "\nstderr:\n" << c.err();
+        const std::string err = c.err();
+        EXPECT_EQ(count_of(err, "\n"), 1u) << err;
+        EXPECT_NE(err.find(log), std::string::npos) << "expected " << log << " in:\n" << err;
+        if (e->log.ends_with(": ")) {
+            EXPECT_NE(err.find(std::strerror(cell.error)), std::string::npos)
+                << "the reason is not named:\n"
+                << err;
+        }
+    }
+}
+
+// Every transfer of both programs one byte long: the replies are unchanged.
+void FaultMatrix::short_io() {
+    const Schedule s{{std::string(cell.point->name), 1, 1, 0}};
+    FaultState server_state, client_state;
+    auto server = start_server(s, server_state, {"--reply", "echo", "--max-message", "20"});
+    const std::string input = "one\n\ntwo words\r\n" + std::string(25, 'x') + "\nquit\n";
+    fixtures::Process c(under_schedule(msgclient_args(server->port()), s, client_state),
+                        fixtures::ProcessInput::from(input));
+    EXPECT_EQ(c.exit_code(), 0) << c.err();
+    EXPECT_EQ(c.out(),
+              "Received: one\nReceived: \nReceived: two words\n"
+              "Received: Error: message too long (max 20 bytes)\nReceived: Goodbye, 127.0.0.1\n");
+    EXPECT_GT(server_state.fired(0) + client_state.fired(0), 10u) << "short transfers not forced";
+    EXPECT_TRUE(server->out_contains("exited with status 0"));
+}
+
+TEST_P(FaultMatrix, BehavesAsDocumented) {
+    switch (e->scenario) {
+    case Scenario::startup: return startup();
+    case Scenario::accept: return parent_side(3);  // bystander's accept, then EAGAIN
+    case Scenario::fork: return parent_side(2);
+    case Scenario::waitpid:
+    case Scenario::parent_poll:
+    case Scenario::close: return parent_side(1);
+    case Scenario::child_recv:
+    case Scenario::child_send: return child_side();
+    case Scenario::child_shutdown: return shutdown_after_quit();
+    case Scenario::kill: return kill_at_shutdown();
+    case Scenario::client_connect:
+    case Scenario::client_getsockopt: return client("hello\nquit\n");
+    case Scenario::client_read: return client("hello\nquit\n");
+    case Scenario::short_io: return short_io();
+    }
+}
+
+std::string cell_name(const ::testing::TestParamInfo<Cell> &info) {
+    std::string n(info.param.point->name);
+    for (char &ch : n)
+        if (ch == '/') ch = '_';
+    return n + "_" + (info.param.error != 0 ? errno_name(info.param.error) : "every_call");
+}
+
+INSTANTIATE_TEST_SUITE_P(Shims, FaultMatrix, ::testing::ValuesIn(all_cells()), cell_name);
+
+}  // namespace
+}  // namespace faults

@@ -1,0 +1,80 @@
+#include "faults/schedule.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <stdexcept>
+
+namespace faults {
+
+std::string errno_name(int e) {
+    if (e == 0) return "-";
+    const char *n = strerrorname_np(e);
+    return n != nullptr ? n : std::to_string(e);
+}
+
+std::string Fault::spec() const {
+    return point + ":" + std::to_string(nth) + ":" + std::to_string(info) + ":" +
+           std::to_string(count);
+}
+
+std::string Fault::describe() const {
+    const bool reduce = point.ends_with("/reduce");
+    std::string calls =
+        count == 1   ? "call " + std::to_string(nth)
+        : count == 0 ? "every call from " + std::to_string(nth)
+                     : "calls " + std::to_string(nth) + ".." + std::to_string(nth + count - 1);
+    return calls + " of " + point +
+           (reduce ? " transfers at most " + std::to_string(info) + " bytes"
+                   : " fails with " + errno_name(static_cast<int>(info)));
+}
+
+std::string describe(const Schedule &s) {
+    std::string out;
+    for (const auto &f : s) out += (out.empty() ? "" : "; ") + f.describe();
+    return out.empty() ? "no fault" : out;
+}
+
+FaultState::FaultState() {
+    // A memfd named by its /proc path: nothing is left in /tmp even when the
+    // test is killed.
+    fd_ = memfd_create("forkcheck-faults", MFD_CLOEXEC);
+    if (fd_ < 0) throw std::runtime_error("memfd_create: " + std::string(std::strerror(errno)));
+    path_ = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd_);
+    const std::size_t size = sizeof(Counters) * max_entries;
+    void *p = MAP_FAILED;
+    if (ftruncate(fd_, static_cast<off_t>(size)) == 0)
+        p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    if (p == MAP_FAILED) {
+        close(fd_);
+        throw std::runtime_error("mapping the fault state");
+    }
+    counters_ = static_cast<Counters *>(p);  // zero-filled by ftruncate
+}
+
+FaultState::~FaultState() {
+    munmap(counters_, sizeof(Counters) * max_entries);
+    close(fd_);
+}
+
+std::uint64_t FaultState::calls(std::size_t i) const { return counters_[i].calls.load(); }
+std::uint64_t FaultState::fired(std::size_t i) const { return counters_[i].fired.load(); }
+
+std::vector<std::string> under_schedule(std::vector<std::string> argv, const Schedule &s,
+                                        const FaultState &state) {
+    if (s.size() > max_entries) throw std::invalid_argument("too many faults in a schedule");
+    std::string specs;
+    for (const auto &f : s) specs += (specs.empty() ? "" : ";") + f.spec();
+    std::string preload = FORKCHECK_FAULT_PRELOAD;
+#ifdef FORKCHECK_ASAN_RUNTIME
+    preload = std::string(FORKCHECK_ASAN_RUNTIME) + " " + preload;
+#endif
+    std::vector<std::string> run{"/usr/bin/env", "FORKCHECK_FAULTS=" + specs,
+                                 "FORKCHECK_FAULT_STATE=" + state.path(), "LD_PRELOAD=" + preload};
+    run.insert(run.end(), argv.begin(), argv.end());
+    return run;
+}
+
+}  // namespace faults
