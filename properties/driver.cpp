@@ -83,7 +83,8 @@ Run play(const Scenario &s, const fixtures::Target &t, int port,
     for (auto &p : players) {
         if (p.plan.leave == Leave::finish) {
             if (lockstep) {
-                const bool quit = !p.plan.messages.empty() && p.plan.messages.back().bytes == "quit";
+                const bool quit =
+                    !p.plan.messages.empty() && p.plan.messages.back().bytes == "quit";
                 p.seen.closed = quit && p.conn->closed_by_server(reply_limit);
             } else {
                 while (auto line = p.conn->read_line(reply_limit)) p.seen.replies.push_back(*line);

@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -63,8 +63,8 @@ std::string failure_details(const std::string &out) {
         if (line.starts_with("Falsifiable") || line.find("Failure") != std::string::npos) on = true;
         if (line.starts_with("[  FAILED  ]")) break;
         // gtest's and rapidcheck's frames, and repeated blank lines.
-        if (!on || line.starts_with("RC_FAIL(") || line == "Failed" ||
-            line.ends_with("Failure") || std::regex_search(line, std::regex(R"(\.(c|h)pp:\d*)")) ||
+        if (!on || line.starts_with("RC_FAIL(") || line == "Failed" || line.ends_with("Failure") ||
+            std::regex_search(line, std::regex(R"(\.(c|h)pp:\d*)")) ||
             (line.empty() && (details.empty() || details.ends_with("\n\n"))))
             continue;
         details += line.empty() ? "\n" : "      " + line + "\n";
@@ -88,10 +88,9 @@ std::string quoted(const std::vector<std::string> &args) {
 }  // namespace
 
 int main(int argc, char **argv) {
-    auto parsed = cli::tokenize(prog, argc, argv,
-                                {"profile", "reply", "max-message", "port", "seed",
-                                 "max-success", "timeout"},
-                                {"faults"});
+    auto parsed = cli::tokenize(
+        prog, argc, argv,
+        {"profile", "reply", "max-message", "port", "seed", "max-success", "timeout"}, {"faults"});
     if (auto *stop = std::get_if<cli::Stop>(&parsed)) {
         std::fputs(stop->text.c_str(), stderr);
         return stop->exit_code;

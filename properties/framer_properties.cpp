@@ -31,7 +31,8 @@ std::vector<proto::Message> frame(std::size_t max, const std::string &s,
     std::vector<proto::Message> out;
     std::size_t at = 0;
     for (std::size_t i = 0; at < s.size(); ++i) {
-        const std::size_t n = cuts.empty() ? s.size() : std::max<std::size_t>(1, cuts[i % cuts.size()]);
+        const std::size_t n =
+            cuts.empty() ? s.size() : std::max<std::size_t>(1, cuts[i % cuts.size()]);
         f.feed(std::string_view(s).substr(at, n), out);
         at += n;
         if (peak != nullptr) *peak = std::max(*peak, f.buffered());
@@ -45,14 +46,16 @@ std::vector<proto::Message> frame(std::size_t max, const std::string &s,
 RC_GTEST_PROP(FramerProperties, AnyCutGivesTheSameMessages, ()) {
     const auto max = *rc::gen::inRange<std::size_t>(1, 300);
     const auto s = *stream();
-    const auto cuts = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(1, 64));
+    const auto cuts =
+        *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(1, 64));
     RC_ASSERT(frame(max, s, cuts, nullptr) == frame(max, s, {}, nullptr));
 }
 
 RC_GTEST_PROP(FramerProperties, MemoryStaysWithinTheLimit, ()) {
     const auto max = *rc::gen::inRange<std::size_t>(1, 300);
     const auto s = *stream();
-    const auto cuts = *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(1, 4096));
+    const auto cuts =
+        *rc::gen::container<std::vector<std::size_t>>(rc::gen::inRange<std::size_t>(1, 4096));
     std::size_t peak = 0;
     frame(max, s, cuts, &peak);
     RC_ASSERT(peak <= max + 1);
@@ -67,8 +70,8 @@ RC_GTEST_PROP(FramerProperties, OneMessagePerLineAndOneReplyLinePerMessage, ()) 
                       !(s.size() >= 2 && s[s.size() - 1] == '\r' && s.rfind('\n') == s.size() - 2);
     RC_ASSERT(messages.size() == lines || messages.size() == lines + 1);
     RC_TAG(tail ? "unterminated tail" : "ends with LF");
-    const proto::ReplyRules rules{*rc::gen::element(proto::ReplyMode::hello, proto::ReplyMode::echo),
-                                  max};
+    const proto::ReplyRules rules{
+        *rc::gen::element(proto::ReplyMode::hello, proto::ReplyMode::echo), max};
     for (const auto &m : messages) {
         RC_ASSERT(m.too_long || m.bytes.size() <= max);
         const auto r = proto::reply_to(m, rules, "127.0.0.1");

@@ -27,9 +27,10 @@ inline rc::Gen<std::string> message_bytes(std::size_t max, bool printable_only =
         [](const auto &t) { return std::string(std::get<0>(t), std::get<1>(t)); });
     if (printable_only)
         return rc::gen::weightedOneOf<std::string>(
-            {{6, rc::gen::suchThat(printable, [max](const std::string &s) {
-                  return !s.empty() && s.size() <= max && s != "quit";
-              })},
+            {{6, rc::gen::suchThat(printable,
+                                   [max](const std::string &s) {
+                                       return !s.empty() && s.size() <= max && s != "quit";
+                                   })},
              {1, rc::gen::just(std::string(max, 'm'))}});
     return rc::gen::weightedOneOf<std::string>({{1, rc::gen::just(std::string())},
                                                 {5, printable},

@@ -16,19 +16,22 @@ RC_GTEST_PROP(Conformance, NoLeaks, ()) {
     play(s, t, server->port(), [&] {
         for (const auto &child : server->children()) {
             // A child fresh from fork() holds it until it gets to close it.
-            const bool lets_go = fixtures::poll_until(
-                [&] { return !fixtures::holds_listening_socket(child.pid); },
-                std::chrono::seconds(2));
+            const bool lets_go =
+                fixtures::poll_until([&] { return !fixtures::holds_listening_socket(child.pid); },
+                                     std::chrono::seconds(2));
             if (!lets_go && holder.empty()) holder = std::to_string(child.pid);
         }
     });
     if (!holder.empty()) violated("child " + holder + " keeps the listening socket open");
+    // Every connection accepted and its child gone (or given up on: zombies
+    // are another property's business), then count.
+    server->childless_within(std::chrono::seconds(5));
     int now = -1;
     if (!fixtures::poll_until(
             [&] { return (now = fixtures::open_fd_count(server->pid())) == baseline; },
             std::chrono::seconds(5)))
         violated("the parent has " + std::to_string(now) + " open fds once every client left, " +
-                std::to_string(baseline) + " before any came");
+                 std::to_string(baseline) + " before any came");
 }
 
 }  // namespace props

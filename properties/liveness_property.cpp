@@ -27,7 +27,7 @@ RC_GTEST_PROP(Conformance, LivenessAndIsolation, ()) {
         const auto want = expected_replies(s.clients[i], t).replies;
         if (run.clients[i].replies != want)
             violated("client " + std::to_string(i) + ": expected replies " + show_lines(want) +
-                    " but got " + show_lines(run.clients[i].replies) + " beside the others");
+                     " but got " + show_lines(run.clients[i].replies) + " beside the others");
     }
     // Let the children of the clients that left exit, so that the parent has
     // had a SIGCHLD while another child is alive, then ask for service.

@@ -17,11 +17,11 @@ RC_GTEST_PROP(Conformance, Replies, ()) {
         const Observed &got = run.clients[i];
         if (got.replies != want.replies)
             violated("client " + std::to_string(i) + ": expected replies " +
-                    show_lines(want.replies) + " but got " + show_lines(got.replies) +
-                    (got.trouble.empty() ? "" : " (" + got.trouble + ")"));
+                     show_lines(want.replies) + " but got " + show_lines(got.replies) +
+                     (got.trouble.empty() ? "" : " (" + got.trouble + ")"));
         if (want.server_closes && !got.closed)
             violated("client " + std::to_string(i) +
-                    ": the server did not close the connection after its last reply");
+                     ": the server did not close the connection after its last reply");
     }
 }
 

@@ -15,10 +15,10 @@ struct Message {
 };
 
 enum class Leave {
-    finish,     // half-close after the last send, read every reply, see the close
-    close,      // close after sending, replies unread
-    mid_line,   // send part of one more line, then close
-    reset,      // send, then close with SO_LINGER 0 (RST)
+    finish,    // half-close after the last send, read every reply, see the close
+    close,     // close after sending, replies unread
+    mid_line,  // send part of one more line, then close
+    reset,     // send, then close with SO_LINGER 0 (RST)
 };
 
 struct Client {

@@ -17,8 +17,8 @@ namespace {
 using namespace std::chrono_literals;
 
 struct ClientModel {
-    std::string line;  // the unfinished line so far, while within the limit
-    bool too_long = false;  // it is over the limit (a server may say so before its end)
+    std::string line;              // the unfinished line so far, while within the limit
+    bool too_long = false;         // it is over the limit (a server may say so before its end)
     std::deque<std::string> owed;  // replies sent or to be sent, not yet read
     bool done_sending = false;     // after quit or half-close
     bool server_closes = false;    // after the owed replies
@@ -85,9 +85,8 @@ struct Send : Command {
         : id(pick_client(m)),
           chunk(*rc::gen::weightedOneOf<std::string>(
               {{4, rc::gen::container<std::string>(rc::gen::elementOf(std::string("ab \r\n\n")))},
-               {1, rc::gen::container<std::string>(
-                       rc::gen::map(rc::gen::inRange(0, 255),
-                                    [](int c) { return static_cast<char>(c); }))},
+               {1, rc::gen::container<std::string>(rc::gen::map(
+                       rc::gen::inRange(0, 255), [](int c) { return static_cast<char>(c); }))},
                {1, rc::gen::map(rc::gen::elementOf(std::vector<std::size_t>{
                                     target().max_message, target().max_message + 1,
                                     target().max_message + 2, 5 * target().max_message}),

@@ -15,8 +15,9 @@ RC_GTEST_PROP(Conformance, NoZombies, ()) {
         int zombies = 0;
         const auto kids = server->children();
         for (const auto &k : kids) zombies += k.state == 'Z';
-        violated(std::to_string(kids.size()) + " children still there 5 s after every client left (" +
-                std::to_string(zombies) + " of them zombies)");
+        violated(std::to_string(kids.size()) +
+                 " children still there 5 s after every client left (" + std::to_string(zombies) +
+                 " of them zombies)");
     }
 }
 
