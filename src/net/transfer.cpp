@@ -28,7 +28,8 @@ int wait_for(int fd, short events, const Deadline &deadline) {
 
 int send_all(int fd, std::string_view data, const Deadline &deadline) {
     while (!data.empty()) {
-        const ssize_t n = sys::send(fd, data.data(), data.size(), 0);
+        // MSG_DONTWAIT: a blocking socket (a child's) is never stuck past the deadline.
+        const ssize_t n = sys::send(fd, data.data(), data.size(), MSG_DONTWAIT);
         if (n >= 0) {
             data.remove_prefix(static_cast<std::size_t>(n));
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {

@@ -12,7 +12,7 @@
 
 namespace net {
 
-// Sends all of data on a socket (blocking or not).
+// Sends all of data on a socket (blocking or not: each send is MSG_DONTWAIT).
 int send_all(int fd, std::string_view data, const Deadline &deadline);
 
 // Waits until fd is readable, then one recv(): >0 bytes, 0 at end of stream.

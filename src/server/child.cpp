@@ -63,7 +63,7 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             if (m.too_long)
                 log::error("message from " + peer.endpoint + " over " +
                            std::to_string(config.rules.max_message) + " bytes, discarded");
-            else
+            else if (config.log_messages)
                 log::line("Message received: " + proto::escape(m.bytes));
             const proto::Reply reply = proto::reply_to(m, config.rules, peer.ip);
             if (net::send_all(fd, reply.line, net::Deadline::in(idle)) < 0) {

@@ -13,6 +13,7 @@ struct ChildConfig {
     proto::Framing framing = proto::Framing::line;
     proto::ReplyRules rules;
     int idle_timeout_s = 300;
+    bool log_messages = true;  // "Message received: ..." on stderr
 };
 
 struct Peer {
@@ -20,7 +21,7 @@ struct Peer {
     std::string endpoint;  // ip:port, for logs
 };
 
-// Serves the connected socket fd (non-blocking). Returns the child's exit
+// Serves the connected socket fd (blocking or not). Returns the child's exit
 // status: 0 after quit, end of input or the idle timeout, 1 on a socket error.
 int serve_client(int fd, const Peer &peer, const ChildConfig &config);
 

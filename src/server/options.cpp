@@ -28,6 +28,8 @@ constexpr const char *usage =
     "                     (1-86400; 300)\n"
     "  --grace S          on SIGTERM/SIGINT, let children finish for S seconds\n"
     "                     before terminating them (0-3600; 10)\n"
+    "  --log-level LEVEL  all: log every connection, message and child; errors:\n"
+    "                     only errors and the start and stop lines (default all)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Prints 'Server: listening on ADDR:PORT' once ready.\n"
@@ -39,7 +41,7 @@ constexpr const char *usage =
 std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[]) {
     auto parsed = cli::tokenize(prog, argc, argv,
                                 {"port", "bind", "backlog", "max-message", "reply", "framing",
-                                 "max-children", "idle-timeout", "grace"});
+                                 "max-children", "idle-timeout", "grace", "log-level"});
     if (auto *stop = std::get_if<cli::Stop>(&parsed)) return *stop;
     const auto &t = std::get<cli::Tokens>(parsed);
     if (t.help) return cli::Stop{cli::exit_ok, usage};
@@ -49,7 +51,10 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
             cli::error_line(prog, "unexpected argument '" + t.operands.front() + "' (try --help)")};
 
     Options o;
-    for (const auto &[name, value] : t.options) {
+    for (const auto &option : t.options) {
+        // Not a structured binding: clang before 16 cannot capture one in a lambda.
+        const std::string &name = option.first;
+        const std::string &value = option.second;
         auto number = [&](long lo, long hi) -> std::variant<long, cli::Stop> {
             if (auto v = cli::parse_number(value, lo, hi)) return *v;
             return cli::bad_value(
@@ -95,6 +100,11 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
                 o.framing = proto::Framing::raw;
             else
                 stop = cli::bad_value(prog, name, "line or raw", value);
+        } else if (name == "log-level") {
+            if (value == "all" || value == "errors")
+                o.log_connections = value == "all";
+            else
+                stop = cli::bad_value(prog, name, "all or errors", value);
         }
         if (stop) return *stop;
     }

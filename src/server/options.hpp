@@ -19,6 +19,7 @@ struct Options {
     int max_children = 64;
     int idle_timeout_s = 300;
     int grace_s = 10;
+    bool log_connections = true;  // --log-level all; errors: no per-connection lines
 };
 
 std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[]);

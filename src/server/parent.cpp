@@ -45,6 +45,7 @@ Parent::Parent(const Options &options, Listener listener, const signals::Setup &
     child_config_.framing = options.framing;
     child_config_.rules = {options.reply, options.max_message};
     child_config_.idle_timeout_s = options.idle_timeout_s;
+    child_config_.log_messages = options.log_connections;
     children_.reserve(static_cast<std::size_t>(options.max_children));
 }
 
@@ -92,7 +93,7 @@ void Parent::accept_some() {
         sockaddr_storage ss{};
         socklen_t len = sizeof ss;
         const int fd = sys::accept(listener_.fd.get(), reinterpret_cast<sockaddr *>(&ss), &len,
-                                   SOCK_CLOEXEC | SOCK_NONBLOCK);
+                                   SOCK_CLOEXEC);  // blocking: see net::send_all
         if (fd < 0) {
             switch (errno) {
             case EAGAIN:
@@ -114,7 +115,7 @@ void Parent::accept_some() {
         }
         sys::OwnFd conn(fd);
         Peer peer{net::ip_of(ss), net::endpoint_of(ss)};
-        log::event("Server: got connection from " + peer.endpoint);
+        if (options_.log_connections) log::event("Server: got connection from " + peer.endpoint);
         spawn(std::move(conn), std::move(peer));
     }
 }
@@ -159,7 +160,10 @@ void Parent::reap() {
         auto it = children_.find(pid);
         const std::string who = it == children_.end() ? "" : " (" + it->second + ")";
         if (it != children_.end()) children_.erase(it);
-        log::event("Server: child " + std::to_string(pid) + who + " " + describe_status(status));
+        if (options_.log_connections || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            log::event("Server: child " + std::to_string(pid) + who + " " +
+                       describe_status(status));
+        if (children_.empty()) return;  // none left: no WNOHANG call needed to learn it
     }
 }
 

@@ -27,7 +27,7 @@ void wake() {
     errno = saved;
 }
 
-void on_child(int) {
+void on_child(int /*sig*/) {
     child_exited = 1;
     wake();
 }
@@ -70,7 +70,8 @@ int install(Setup &setup) {
 
 void drain(const Setup &setup) {
     char buf[64];
-    while (sys::read(setup.wake_fd, buf, sizeof buf) > 0) {
+    // A short read has emptied the pipe: no second read to learn EAGAIN.
+    while (sys::read(setup.wake_fd, buf, sizeof buf) == sizeof buf) {
     }
 }
 
