@@ -34,7 +34,8 @@ std::variant<Tokens, Stop> tokenize(std::string_view prog, int argc, const char 
             return Stop{exit_usage,
                         error_line(prog, "unknown option '" + std::string(arg) + "' (try --help)")};
         const auto eq = arg.find('=');
-        const std::string name(arg.substr(2, eq == std::string_view::npos ? arg.npos : eq - 2));
+        const std::string name(
+            arg.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2));
         if (eq == std::string_view::npos &&
             std::find(flags.begin(), flags.end(), name) != flags.end()) {
             t.flags.push_back(name);

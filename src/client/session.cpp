@@ -16,7 +16,7 @@ namespace client {
 namespace {
 
 constexpr std::size_t chunk = 4096;
-constexpr std::size_t max_reply = 2 * 1024 * 1024;
+constexpr std::size_t max_reply = std::size_t{2} * 1024 * 1024;
 
 // The outcome of reading: a line, the end of the stream, or an errno.
 struct Read {

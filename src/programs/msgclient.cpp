@@ -10,7 +10,7 @@
 #include "client/session.hpp"
 #include "sys/fault.hpp"
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_alloc may end it
     sys::fault_init();
     auto parsed = client::parse_options(argc, argv);
     if (auto *stop = std::get_if<cli::Stop>(&parsed)) {

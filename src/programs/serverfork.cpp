@@ -10,7 +10,7 @@
 #include "server/signals.hpp"
 #include "sys/fault.hpp"
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_alloc may end it
     server::proctitle::init(argc, argv);
     sys::fault_init();
     auto parsed = server::parse_options(argc, argv);

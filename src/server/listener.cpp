@@ -32,7 +32,8 @@ std::variant<Listener, std::string> open_listener(const Options &o) {
 
     sys::OwnFd fd(sys::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd.valid()) return fail("socket");
-    const int yes = 1, no = 0;
+    const int yes = 1;
+    const int no = 0;
     // Restart at once on the same port after a kill, as the worksheet explains.
     if (sys::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) < 0)
         return fail("setsockopt SO_REUSEADDR");

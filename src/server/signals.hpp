@@ -14,9 +14,9 @@ extern volatile sig_atomic_t stop_signal;   // SIGTERM or SIGINT number, or 0
 extern volatile sig_atomic_t stop_count;    // how many stop signals arrived
 
 struct Setup {
-    sigset_t original;   // the mask before install()
-    sigset_t wait;       // original without the three signals: for ppoll()
-    int wake_fd = -1;    // readable after any of the three signals
+    sigset_t original;  // the mask before install()
+    sigset_t wait;      // original without the three signals: for ppoll()
+    int wake_fd = -1;   // readable after any of the three signals
     int wake_write = -1;
 };
 
