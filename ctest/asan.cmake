@@ -22,6 +22,7 @@ file(MAKE_DIRECTORY "${logs}")
 set(ENV{ASAN_OPTIONS}
     "halt_on_error=1:abort_on_error=0:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=${logs}/report")
 set(ENV{UBSAN_OPTIONS} "halt_on_error=1:print_stacktrace=1:log_path=${logs}/report")
+set(ENV{LSAN_OPTIONS} "suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan.supp:print_suppressions=0")
 
 # The mutants test the test suite, not the project's memory: they run in the
 # dev build (ctest --preset mutants). Pass -DEXCLUDE_LABELS= to include them.

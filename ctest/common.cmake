@@ -17,7 +17,9 @@ macro(forkcheck_build_dir name)
   get_filename_component(BUILD_DIR "${BUILD_DIR}" ABSOLUTE)
   set(CTEST_SOURCE_DIRECTORY "${FORKCHECK_SOURCE}")
   set(CTEST_BINARY_DIRECTORY "${BUILD_DIR}")
-  set(CTEST_COMMAND "${CMAKE_CTEST_COMMAND}")
+  # Not ctest's legacy script mode, which would run the whole suite again
+  # after the script (and fail for want of CTEST_COMMAND).
+  set(CTEST_RUN_CURRENT_SCRIPT 0)
   message(STATUS "forkcheck ${name}: source ${FORKCHECK_SOURCE}, build ${BUILD_DIR}")
 endmacro()
 

@@ -150,7 +150,13 @@ TEST(Stress, TenMegabyteLineGetsOneErrorAndTheChildStaysSmall) {
     EXPECT_EQ(c.read_line(), "Error: message too long (max 199 bytes)");
     EXPECT_EQ(c.read_line(), "Hello, World!") << "exactly one error, then served";
     most = std::max(most, rss_kib(child));
-    EXPECT_LT(most - before, 1024)
+#ifdef __SANITIZE_ADDRESS__
+    // ASan's quarantine keeps freed memory resident: still far below the line.
+    constexpr long bound_kib = 8192;
+#else
+    constexpr long bound_kib = 1024;
+#endif
+    EXPECT_LT(most - before, bound_kib)
         << "the child's RSS grew from " << before << " KiB to " << most << " KiB on a 10 MiB line";
     RecordProperty("child_rss_kib_before", static_cast<int>(before));
     RecordProperty("child_rss_kib_max", static_cast<int>(most));
