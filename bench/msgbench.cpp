@@ -213,23 +213,11 @@ std::variant<Config, cli::Stop> parse(int argc, const char *const argv[]) {
     if (auto *stop = std::get_if<cli::Stop>(&parsed)) return *stop;
     const auto &t = std::get<cli::Tokens>(parsed);
     if (t.help) return cli::Stop{cli::exit_ok, usage};
-    if (!t.operands.empty())
-        return cli::Stop{
-            cli::exit_usage,
-            cli::error_line(prog, "unexpected argument '" + t.operands.front() + "' (try --help)")};
+    if (auto stop = cli::no_operands(prog, t)) return *stop;
     Config c;
-    for (const auto &option : t.options) {
-        // Not a structured binding: clang before 16 cannot capture one in a lambda.
-        const std::string &name = option.first;
-        const std::string &value = option.second;
-        auto number = [&](int &field, long lo, long hi) -> std::optional<cli::Stop> {
-            if (auto v = cli::parse_number(value, lo, hi)) {
-                field = static_cast<int>(*v);
-                return std::nullopt;
-            }
-            return cli::bad_value(
-                prog, name, "a number from " + std::to_string(lo) + " to " + std::to_string(hi),
-                value);
+    for (const auto &[name, value] : t.options) {
+        auto number = [&, &name = name, &value = value](int &field, long lo, long hi) {
+            return cli::set_number(prog, name, value, lo, hi, field);
         };
         std::optional<cli::Stop> stop;
         if (name == "host") {

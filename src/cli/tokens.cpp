@@ -11,6 +11,12 @@ Stop bad_value(std::string_view prog, std::string_view name, std::string_view wh
                                  ", not '" + std::string(value) + "'")};
 }
 
+std::optional<Stop> no_operands(std::string_view prog, const Tokens &t) {
+    if (t.operands.empty()) return std::nullopt;
+    return Stop{exit_usage,
+                error_line(prog, "unexpected argument '" + t.operands.front() + "' (try --help)")};
+}
+
 std::variant<Tokens, Stop> tokenize(std::string_view prog, int argc, const char *const argv[],
                                     std::initializer_list<std::string_view> with_value,
                                     std::initializer_list<std::string_view> flags) {

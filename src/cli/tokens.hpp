@@ -3,6 +3,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,5 +30,21 @@ std::variant<Tokens, Stop> tokenize(std::string_view prog, int argc, const char 
 // "prog: --name must be WHAT, not 'value'" as a usage Stop.
 Stop bad_value(std::string_view prog, std::string_view name, std::string_view what,
                std::string_view value);
+
+// A usage Stop naming the first operand, if there is one.
+std::optional<Stop> no_operands(std::string_view prog, const Tokens &t);
+
+// Sets field to value, a whole number in [lo, hi]; else a usage Stop saying
+// "--name must be a number from lo to hi".
+template <class Field>
+std::optional<Stop> set_number(std::string_view prog, std::string_view name, std::string_view value,
+                               long lo, long hi, Field &field) {
+    if (const auto v = parse_number(value, lo, hi)) {
+        field = static_cast<Field>(*v);
+        return std::nullopt;
+    }
+    return bad_value(prog, name,
+                     "a number from " + std::to_string(lo) + " to " + std::to_string(hi), value);
+}
 
 }  // namespace cli

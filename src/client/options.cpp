@@ -40,13 +40,9 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
     o.host = t.operands.front();
     for (const auto &[name, value] : t.options) {
         if (name == "port") {
-            auto v = cli::parse_number(value, 1, 65535);
-            if (!v) return cli::bad_value(prog, name, "a number from 1 to 65535", value);
-            o.port = static_cast<int>(*v);
+            if (auto stop = cli::set_number(prog, name, value, 1, 65535, o.port)) return *stop;
         } else if (name == "timeout") {
-            auto v = cli::parse_number(value, 1, 3600);
-            if (!v) return cli::bad_value(prog, name, "a number from 1 to 3600", value);
-            o.timeout_s = static_cast<int>(*v);
+            if (auto stop = cli::set_number(prog, name, value, 1, 3600, o.timeout_s)) return *stop;
         } else if (name == "framing") {
             if (value == "line")
                 o.framing = proto::Framing::line;

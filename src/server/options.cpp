@@ -45,27 +45,12 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
     if (auto *stop = std::get_if<cli::Stop>(&parsed)) return *stop;
     const auto &t = std::get<cli::Tokens>(parsed);
     if (t.help) return cli::Stop{cli::exit_ok, usage};
-    if (!t.operands.empty())
-        return cli::Stop{
-            cli::exit_usage,
-            cli::error_line(prog, "unexpected argument '" + t.operands.front() + "' (try --help)")};
+    if (auto stop = cli::no_operands(prog, t)) return *stop;
 
     Options o;
-    for (const auto &option : t.options) {
-        // Not a structured binding: clang before 16 cannot capture one in a lambda.
-        const std::string &name = option.first;
-        const std::string &value = option.second;
-        auto number = [&](long lo, long hi) -> std::variant<long, cli::Stop> {
-            if (auto v = cli::parse_number(value, lo, hi)) return *v;
-            return cli::bad_value(
-                prog, name, "a number from " + std::to_string(lo) + " to " + std::to_string(hi),
-                value);
-        };
-        auto set = [&](auto &field, long lo, long hi) -> std::optional<cli::Stop> {
-            auto v = number(lo, hi);
-            if (auto *stop = std::get_if<cli::Stop>(&v)) return *stop;
-            field = static_cast<std::remove_reference_t<decltype(field)>>(std::get<long>(v));
-            return std::nullopt;
+    for (const auto &[name, value] : t.options) {
+        auto set = [&, &name = name, &value = value](auto &field, long lo, long hi) {
+            return cli::set_number(prog, name, value, lo, hi, field);
         };
         std::optional<cli::Stop> stop;
         if (name == "port") {
