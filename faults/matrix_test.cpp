@@ -2,8 +2,10 @@
 // from the shims' own table, each checking the documented behaviour
 // (faults/expectations.cpp) and that the fault really fired.
 #include <signal.h>
+#include <functional>
 
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include "faults/expectations.hpp"
@@ -55,6 +57,8 @@ protected:
     }
 
     void startup();
+    void with_bystander(
+        int nth, const std::function<void(TestClient &, fixtures::ServerProcess &)> &victim_part);
     void parent_side(int nth);
     void child_side();
     void shutdown_after_quit();
@@ -79,10 +83,13 @@ void FaultMatrix::startup() {
     EXPECT_NE(err.find(log), std::string::npos) << "expected " << log << " in:\n" << err;
 }
 
-// A bystander is served first, then the victim connects; the parent's nth
-// call (accept, fork, poll, close, waitpid) fails.
-void FaultMatrix::parent_side(int nth) {
+// A bystander is served first, then the victim connects and victim_part runs
+// while the nth scheduled call fails; the bystander must be served after it,
+// the fault must have fired, and the server must recover.
+void FaultMatrix::with_bystander(
+    int nth, const std::function<void(TestClient &, fixtures::ServerProcess &)> &victim_part) {
     const Schedule s{fault(nth)};
+    SCOPED_TRACE("injected: " + describe(s));
     FaultState state;
     auto server = start_server(s, state);
     const int baseline = fixtures::open_fd_count(server->pid());
@@ -91,6 +98,18 @@ void FaultMatrix::parent_side(int nth) {
         ASSERT_TRUE(by.send("first\n"));
         ASSERT_EQ(by.read_line(), "Hello, World!");
         TestClient victim(server->port());
+        victim_part(victim, *server);
+        EXPECT_TRUE(fired(state, s));
+        ASSERT_TRUE(by.send("again\n"));
+        EXPECT_EQ(by.read_line(), "Hello, World!") << "the bystander was disturbed";
+    }
+    check_log(*server);
+    EXPECT_TRUE(server_recovered(*server, baseline));
+}
+
+// The parent's nth call (accept, fork, poll, close, waitpid) fails.
+void FaultMatrix::parent_side(int nth) {
+    with_bystander(nth, [&](TestClient &victim, fixtures::ServerProcess &server) {
         if (e->scenario == Scenario::fork) {
             EXPECT_EQ(victim.read_line(), "Error: server busy");
             EXPECT_TRUE(victim.closed_by_server());
@@ -98,44 +117,26 @@ void FaultMatrix::parent_side(int nth) {
             ASSERT_TRUE(victim.send("quit\n"));  // its child exits: the parent reaps
             EXPECT_EQ(victim.read_line(), "Goodbye, 127.0.0.1");
             EXPECT_TRUE(victim.closed_by_server());
-            EXPECT_TRUE(server->out_contains("exited with status 0"));
+            EXPECT_TRUE(server.out_contains("exited with status 0"));
         } else {
             ASSERT_TRUE(victim.send("second\n"));
-            EXPECT_EQ(victim.read_line(), "Hello, World!") << "injected: " << describe(s);
+            EXPECT_EQ(victim.read_line(), "Hello, World!");
         }
-        EXPECT_TRUE(fired(state, s));
-        ASSERT_TRUE(by.send("again\n"));
-        EXPECT_EQ(by.read_line(), "Hello, World!") << "the bystander was disturbed";
-    }
-    check_log(*server);
-    EXPECT_TRUE(server_recovered(*server, baseline)) << "injected: " << describe(s);
+    });
 }
 
 // The bystander's child makes the first recv and send; the victim's child the
 // second.
 void FaultMatrix::child_side() {
-    const Schedule s{fault(2)};
-    FaultState state;
-    auto server = start_server(s, state);
-    const int baseline = fixtures::open_fd_count(server->pid());
-    {
-        TestClient by(server->port());
-        ASSERT_TRUE(by.send("first\n"));
-        ASSERT_EQ(by.read_line(), "Hello, World!");
-        TestClient victim(server->port());
+    with_bystander(2, [&](TestClient &victim, fixtures::ServerProcess &server) {
         ASSERT_TRUE(victim.send("second\n"));
         if (e->recovers) {
-            EXPECT_EQ(victim.read_line(), "Hello, World!") << "injected: " << describe(s);
+            EXPECT_EQ(victim.read_line(), "Hello, World!");
         } else {
-            EXPECT_TRUE(victim.closed_by_server()) << "injected: " << describe(s);
-            EXPECT_TRUE(server->out_contains("exited with status 1"));
+            EXPECT_TRUE(victim.closed_by_server());
+            EXPECT_TRUE(server.out_contains("exited with status 1"));
         }
-        EXPECT_TRUE(fired(state, s));
-        ASSERT_TRUE(by.send("again\n"));
-        EXPECT_EQ(by.read_line(), "Hello, World!") << "the bystander was disturbed";
-    }
-    check_log(*server);
-    EXPECT_TRUE(server_recovered(*server, baseline)) << "injected: " << describe(s);
+    });
 }
 
 void FaultMatrix::shutdown_after_quit() {
