@@ -27,12 +27,7 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     for (;;) {
         struct sockaddr_in peer;
-        socklen_t len = sizeof peer;
-        int fd = accept4(lfd, (struct sockaddr *)&peer, &len, SOCK_CLOEXEC);
-        if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE) usleep(100000);
-            continue;
-        }
+        int fd = accept_client(lfd, &peer);
         pid_t pid = fork();
         if (pid == 0) {
             close(lfd);

@@ -4,6 +4,7 @@
 #define BENCH_SERVE_LINES_H
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,17 @@ static int send_all(int fd, const char *p, size_t n) {
         n -= (size_t)k;
     }
     return 0;
+}
+
+/* The next connection, retried until one comes; out of fds, a short pause
+ * rather than a spin. */
+static int accept_client(int lfd, struct sockaddr_in *peer) {
+    for (;;) {
+        socklen_t len = sizeof *peer;
+        int fd = accept4(lfd, (struct sockaddr *)peer, &len, SOCK_CLOEXEC);
+        if (fd >= 0) return fd;
+        if (errno == EMFILE || errno == ENFILE) usleep(100000);
+    }
 }
 
 /* Serves one client until end of input, quit or an error. */
