@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/args.hpp"
+#include "cli/tokens.hpp"
 #include "client/options.hpp"
 #include "server/options.hpp"
 
@@ -384,3 +385,33 @@ TEST(ParseNumber, ReadsOnlyTheGivenView) {
 }
 
 }  // namespace
+
+namespace {
+
+// Options that take no value (forkcheck's --faults): given or not, never "=x".
+std::variant<cli::Tokens, cli::Stop> tokens(const Args &args) {
+    return run(
+        [](int argc, const char *const *argv) {
+            return cli::tokenize("prog", argc, argv, {"seed"}, {"faults", "quiet"});
+        },
+        "prog", args);
+}
+
+}  // namespace
+
+TEST(Tokens, FlagsAreCollectedInOrderAndTakeNoOperand) {
+    const auto t = parsed(tokens({"--quiet", "--seed", "4", "--faults", "x"}));
+    EXPECT_EQ(t.flags, (std::vector<std::string>{"quiet", "faults"}));
+    EXPECT_EQ(t.options, (std::vector<std::pair<std::string, std::string>>{{"seed", "4"}}));
+    EXPECT_EQ(t.operands, std::vector<std::string>{"x"});
+}
+
+TEST(Tokens, AFlagWithAValueIsAUsageError) {
+    EXPECT_TRUE(is_usage_error(tokens({"--faults=yes"}), "prog", {"'--faults'", "no value"}));
+}
+
+TEST(Tokens, AFlagAfterDoubleDashIsAnOperand) {
+    const auto t = parsed(tokens({"--", "--faults"}));
+    EXPECT_TRUE(t.flags.empty());
+    EXPECT_EQ(t.operands, std::vector<std::string>{"--faults"});
+}

@@ -42,8 +42,9 @@ std::variant<Tokens, Stop> tokenize(std::string_view prog, int argc, const char 
         const auto eq = arg.find('=');
         const std::string name(
             arg.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2));
-        if (eq == std::string_view::npos &&
-            std::find(flags.begin(), flags.end(), name) != flags.end()) {
+        if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+            if (eq != std::string_view::npos)
+                return Stop{exit_usage, error_line(prog, "option '--" + name + "' takes no value")};
             t.flags.push_back(name);
             continue;
         }
