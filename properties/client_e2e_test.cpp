@@ -1,16 +1,21 @@
 // msgclient as a real process against serverfork (and against sockets that
 // misbehave): what it prints, and its exit status, in pipes and scripts.
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <cerrno>
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "e2e_helpers.hpp"
 #include "fixtures/poll_until.hpp"
+#include "sys/fd.hpp"
 
 using namespace std::chrono_literals;
 using fixtures::Process;
@@ -28,12 +33,12 @@ std::vector<std::string> client_for(int port, std::vector<std::string> extra = {
 struct SilentListener {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int port = 0;
-    SilentListener() {
+    explicit SilentListener(int backlog = 8) {
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         socklen_t len = sizeof a;
-        if (bind(fd, reinterpret_cast<sockaddr *>(&a), len) == 0 && listen(fd, 8) == 0 &&
+        if (bind(fd, reinterpret_cast<sockaddr *>(&a), len) == 0 && listen(fd, backlog) == 0 &&
             getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) == 0)
             port = ntohs(a.sin_port);
     }
@@ -130,6 +135,72 @@ TEST(ClientE2E, NoReplyWithinTimeoutIsOneLineAndExitOne) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
     EXPECT_EQ(client.err(), "msgclient: no reply from 127.0.0.1:" + std::to_string(silent.port) +
                                 " within 1 s\n");
+}
+
+namespace {
+
+// Nonblocking connects to port until one does not complete: the accept queue
+// is then full and the kernel drops further SYNs. Bounded in count and time.
+bool fill_accept_queue(int port, std::vector<sys::OwnFd> &held) {
+    for (int i = 0; i < 8; ++i) {
+        sys::OwnFd fd(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(static_cast<uint16_t>(port));
+        if (connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) < 0 &&
+            errno != EINPROGRESS)
+            return false;
+        pollfd p{fd.get(), POLLOUT, 0};
+        const bool connected = poll(&p, 1, 300) == 1;
+        held.push_back(std::move(fd));
+        if (!connected) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+// A server whose accept queue is full never answers the SYN: msgclient gives
+// up at --timeout with one line, instead of hanging on the kernel's retries.
+TEST(ClientE2E, ConnectThatNeverCompletesTimesOutWithOneLine) {
+    SilentListener full(0);
+    ASSERT_NE(full.port, 0);
+    std::vector<sys::OwnFd> held;
+    ASSERT_TRUE(fill_accept_queue(full.port, held)) << "the accept queue never filled";
+    const auto start = std::chrono::steady_clock::now();
+    Process client(client_for(full.port, {"--timeout", "1"}), Process::Input::from("hello\n"));
+    EXPECT_EQ(client.exit_code(15s), 1);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+    EXPECT_EQ(client.err(), "msgclient: cannot connect to 127.0.0.1:" + std::to_string(full.port) +
+                                ": Connection timed out\n");
+    EXPECT_EQ(client.out(), "");
+}
+
+// A server that answers with one endless line: msgclient stops at its reply
+// limit (2 MiB) with one line, rather than buffer without bound.
+TEST(ClientE2E, EndlessReplyIsOneLineAndExitOne) {
+    SilentListener flood;
+    ASSERT_NE(flood.port, 0);
+    Process client(client_for(flood.port, {"--timeout", "5"}), Process::Input::from("hello\n"));
+    pollfd p{flood.fd, POLLIN, 0};
+    ASSERT_EQ(poll(&p, 1, 10000), 1) << "msgclient did not connect";
+    sys::OwnFd conn(accept4(flood.fd, nullptr, nullptr, SOCK_CLOEXEC));
+    ASSERT_TRUE(conn.valid());
+    const timeval bound{10, 0};  // a client that stops reading cannot hang the test
+    setsockopt(conn.get(), SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
+    const std::string chunk(64 * 1024, 'x');
+    std::size_t sent = 0;
+    while (sent < std::size_t{4} << 20) {
+        const ssize_t n = send(conn.get(), chunk.data(), chunk.size(), MSG_NOSIGNAL);
+        if (n <= 0) break;  // msgclient closed: it gave up, as it should
+        sent += static_cast<std::size_t>(n);
+    }
+    EXPECT_EQ(client.exit_code(15s), 1);
+    EXPECT_EQ(client.err(),
+              "msgclient: reply from 127.0.0.1:" + std::to_string(flood.port) + " is too long\n");
+    EXPECT_EQ(client.out(), "");
+    EXPECT_GT(sent, std::size_t{2} << 20) << "msgclient gave up before the limit";
 }
 
 TEST(ClientE2E, BadCommandLineIsOneLineAndExitTwo) {
