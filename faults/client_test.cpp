@@ -55,6 +55,8 @@ INSTANTIATE_TEST_SUITE_P(
         ClientCase{"sys/net/send", ENOBUFS, 1,
                    "msgclient: send failed: No buffer space available\n"},
         ClientCase{"sys/net/send", EAGAIN, 0, ""}, ClientCase{"sys/net/send", EINTR, 0, ""},
+        ClientCase{"sys/net/getaddrinfo", EMFILE, 1,
+                   "msgclient: cannot connect to 127.0.0.1:{port}: Too many open files\n"},
         // The first poll waits for the connection.
         ClientCase{"sys/io/poll", ENOMEM, 1,
                    "msgclient: cannot connect to 127.0.0.1:{port}: Cannot allocate memory\n"},

@@ -2,12 +2,12 @@
 // from the shims' own table, each checking the documented behaviour
 // (faults/expectations.cpp) and that the fault really fired.
 #include <signal.h>
-#include <functional>
 
 #include <cstring>
 #include <functional>
 #include <string>
 
+#include "cli/args.hpp"
 #include "faults/expectations.hpp"
 #include "faults/harness.hpp"
 #include "fixtures/proc_scan.hpp"
@@ -239,6 +239,18 @@ std::string cell_name(const ::testing::TestParamInfo<Cell> &info) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shims, FaultMatrix, ::testing::ValuesIn(all_cells()), cell_name);
+
+// The matrix fails each start-up call first; bound to "::" the second
+// setsockopt, making the socket dual-stack, can fail too.
+TEST(StartupFaults, DualStackOptionFailureNamesItAndExitsOne) {
+    const Schedule s{{"sys/net/setsockopt", 2, ENOPROTOOPT, 1}};
+    FaultState state;
+    fixtures::Process p(under_schedule(serverfork_args({"--bind", "::"}), s, state));
+    EXPECT_EQ(p.exit_code(), 1) << "injected: " << describe(s) << "\nstderr:\n" << p.err();
+    EXPECT_TRUE(fired(state, s));
+    EXPECT_EQ(p.err(),
+              "serverfork: setsockopt IPV6_V6ONLY [::]:0: " + cli::errno_text(ENOPROTOOPT) + "\n");
+}
 
 }  // namespace
 }  // namespace faults

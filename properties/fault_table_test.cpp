@@ -244,6 +244,13 @@ const std::vector<ShimCall> shim_calls = {
     {Point::accept, [] { return sys::accept(-1, nullptr, nullptr, SOCK_CLOEXEC); }},
     {Point::connect, [] { return sys::connect(-1, nullptr, 0); }},
     {Point::getsockname, [] { return sys::getsockname(-1, nullptr, nullptr); }},
+    {Point::getaddrinfo,
+     [] {
+         addrinfo *res = nullptr;
+         const int rc = sys::getaddrinfo("127.0.0.1", "1", nullptr, &res);
+         if (res != nullptr) freeaddrinfo(res);
+         return rc == EAI_SYSTEM ? -1 : rc;  // EAI_SYSTEM is its -1: errno says why
+     }},
     {Point::recv,
      [] {
          char c;

@@ -52,7 +52,8 @@ std::variant<sys::OwnFd, std::string> connect_to(const std::string &host, int po
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
     addrinfo *res = nullptr;
-    if (int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res); rc != 0)
+    if (int rc = sys::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res);
+        rc != 0)
         return where + (rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc));
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(res, freeaddrinfo);
 

@@ -21,8 +21,8 @@ int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_all
     const auto &options = std::get<server::Options>(parsed);
 
     server::signals::Setup signals{};
-    if (server::signals::install(signals) < 0) {
-        server::log::failed("signal set-up");
+    if (const char *call = server::signals::install(signals)) {
+        server::log::failed(call);
         return cli::exit_failure;
     }
     auto opened = server::open_listener(options);

@@ -22,8 +22,10 @@ std::variant<Listener, std::string> open_listener(const Options &o) {
     hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo *res = nullptr;
-    if (int rc = getaddrinfo(o.bind.c_str(), std::to_string(o.port).c_str(), &hints, &res); rc != 0)
-        return "serverfork: address " + where + ": " + gai_strerror(rc);
+    if (int rc = sys::getaddrinfo(o.bind.c_str(), std::to_string(o.port).c_str(), &hints, &res);
+        rc != 0)
+        return "serverfork: address " + where + ": " +
+               (rc == EAI_SYSTEM ? cli::errno_text(errno) : gai_strerror(rc));
     sockaddr_storage addr{};
     const socklen_t addr_len = res->ai_addrlen;
     const int family = res->ai_family;

@@ -50,22 +50,23 @@ constexpr int handled[] = {SIGCHLD, SIGTERM, SIGINT};
 
 }  // namespace
 
-int install(Setup &setup) {
+const char *install(Setup &setup) {
     int fds[2];
-    if (sys::pipe(fds, O_CLOEXEC | O_NONBLOCK) < 0) return -1;
+    if (sys::pipe(fds, O_CLOEXEC | O_NONBLOCK) < 0) return "pipe";
     setup.wake_fd = fds[0];
     setup.wake_write = fds[1];
     wake_write_fd = fds[1];
     sigset_t block;
     sigemptyset(&block);
     for (int s : handled) sigaddset(&block, s);
-    if (sys::sigprocmask(SIG_BLOCK, &block, &setup.original) < 0) return -1;
+    if (sys::sigprocmask(SIG_BLOCK, &block, &setup.original) < 0) return "sigprocmask";
     setup.wait = setup.original;
     for (int s : handled) sigdelset(&setup.wait, s);
-    if (set(SIGCHLD, on_child) < 0 || set(SIGTERM, on_stop) < 0 || set(SIGINT, on_stop) < 0 ||
-        set(SIGPIPE, SIG_IGN) < 0)
-        return -1;
-    return 0;
+    if (set(SIGCHLD, on_child) < 0) return "sigaction SIGCHLD";
+    if (set(SIGTERM, on_stop) < 0) return "sigaction SIGTERM";
+    if (set(SIGINT, on_stop) < 0) return "sigaction SIGINT";
+    if (set(SIGPIPE, SIG_IGN) < 0) return "sigaction SIGPIPE";
+    return nullptr;
 }
 
 void drain(const Setup &setup) {

@@ -20,8 +20,9 @@ struct Setup {
     int wake_write = -1;
 };
 
-// -1 with errno if pipe, sigaction or sigprocmask failed.
-int install(Setup &setup);
+// nullptr, or the call that failed ("pipe", "sigprocmask", "sigaction
+// SIGTERM", ...) with errno set.
+const char *install(Setup &setup);
 // Empties the wake pipe; call before looking at the flags.
 void drain(const Setup &setup);
 // In a new child: default dispositions, the original mask, the wake pipe

@@ -17,6 +17,8 @@ constexpr int accept_e[] = {EINTR, ECONNABORTED, EPROTO, EMFILE, ENFILE, ENOBUFS
 constexpr int connect_e[] = {ECONNREFUSED, ETIMEDOUT,     ENETUNREACH,
                              EHOSTUNREACH, EADDRNOTAVAIL, EINTR};
 constexpr int getsockname_e[] = {ENOBUFS};
+// getaddrinfo's EAI_SYSTEM: out of fds for the socket or files it opens.
+constexpr int getaddrinfo_e[] = {EMFILE, ENFILE};
 constexpr int recv_e[] = {EINTR, ECONNRESET, ETIMEDOUT, ENOMEM};
 constexpr int send_e[] = {EINTR, EPIPE, ECONNRESET, EAGAIN, ENOBUFS};
 constexpr int shutdown_e[] = {ENOTCONN};
@@ -39,6 +41,7 @@ constexpr FaultPoint table[] = {
     {Point::accept, "sys/net/accept", accept_e, false},
     {Point::connect, "sys/net/connect", connect_e, false},
     {Point::getsockname, "sys/net/getsockname", getsockname_e, false},
+    {Point::getaddrinfo, "sys/net/getaddrinfo", getaddrinfo_e, false},
     {Point::recv, "sys/net/recv", recv_e, false},
     {Point::send, "sys/net/send", send_e, false},
     {Point::shutdown, "sys/net/shutdown", shutdown_e, false},

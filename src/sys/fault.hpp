@@ -21,6 +21,7 @@ enum class Point {
     accept,
     connect,
     getsockname,
+    getaddrinfo,
     recv,
     send,
     shutdown,

@@ -63,6 +63,11 @@ int getsockname(int fd, sockaddr *addr, socklen_t *len) {
     return ::getsockname(fd, addr, len);
 }
 
+int getaddrinfo(const char *node, const char *service, const addrinfo *hints, addrinfo **res) {
+    if (fails(Point::getaddrinfo)) return EAI_SYSTEM;
+    return ::getaddrinfo(node, service, hints, res);
+}
+
 ssize_t recv(int fd, void *buf, std::size_t len, int flags) {
     if (fails(Point::recv)) return -1;
     return ::recv(fd, buf, reduced(Point::recv_reduce, len), flags);

@@ -2,6 +2,7 @@
 // the call itself; never print.
 #pragma once
 
+#include <netdb.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -18,6 +19,8 @@ int listen(int fd, int backlog);
 int accept(int fd, sockaddr *addr, socklen_t *len, int flags);
 int connect(int fd, const sockaddr *addr, socklen_t len);
 int getsockname(int fd, sockaddr *addr, socklen_t *len);
+// When its point fires: EAI_SYSTEM, with errno set.
+int getaddrinfo(const char *node, const char *service, const addrinfo *hints, addrinfo **res);
 // Failure point sys/net/recv; sys/net/recv/reduce makes it short.
 ssize_t recv(int fd, void *buf, std::size_t len, int flags);
 // Always adds MSG_NOSIGNAL: a peer gone away is EPIPE, never SIGPIPE.
