@@ -24,18 +24,7 @@ set(ENV{ASAN_OPTIONS}
 set(ENV{UBSAN_OPTIONS} "halt_on_error=1:print_stacktrace=1:log_path=${logs}/report")
 set(ENV{LSAN_OPTIONS} "suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan.supp:print_suppressions=0")
 
-# The mutants test the test suite, not the project's memory: they run in the
-# dev build (ctest --preset mutants). Pass -DEXCLUDE_LABELS= to include them.
-if(NOT DEFINED EXCLUDE_LABELS)
-  set(EXCLUDE_LABELS mutants)
-endif()
-set(select)
-if(DEFINED LABELS)
-  list(APPEND select -L "${LABELS}")
-endif()
-if(NOT EXCLUDE_LABELS STREQUAL "")
-  list(APPEND select -LE "${EXCLUDE_LABELS}")
-endif()
+forkcheck_label_select(select)
 forkcheck_ctest(--timeout 600 ${select})
 set(tests_rc ${RESULT})
 

@@ -49,6 +49,23 @@ function(forkcheck_label_exists label out)
   endif()
 endfunction()
 
+# ctest's label arguments from -DLABELS=regex and -DEXCLUDE_LABELS=regex. The
+# mutants test the test suite, not the project: by default they are left to
+# the dev build (ctest --preset mutants); -DEXCLUDE_LABELS= includes them.
+function(forkcheck_label_select out)
+  set(select)
+  if(DEFINED LABELS)
+    list(APPEND select -L "${LABELS}")
+  endif()
+  if(NOT DEFINED EXCLUDE_LABELS)
+    set(EXCLUDE_LABELS mutants)
+  endif()
+  if(NOT EXCLUDE_LABELS STREQUAL "")
+    list(APPEND select -LE "${EXCLUDE_LABELS}")
+  endif()
+  set(${out} ${select} PARENT_SCOPE)
+endfunction()
+
 # Runs ctest on BUILD_DIR with the given arguments, output shown on failure.
 # Sets RESULT in the caller to ctest's exit code.
 function(forkcheck_ctest)

@@ -1,8 +1,9 @@
 # ctest -S ctest/coverage.cmake [-DBUILD_DIR=dir] [-DJOBS=n] [-DLABELS=regex]
+#                               [-DEXCLUDE_LABELS=regex]
 #
 # gcov + gcovr over src/: lines and branches, an HTML report in
-# BUILD_DIR/coverage/index.html and a one-line summary. Every suite runs
-# (or those of -DLABELS=regex). Needs gcovr (apt-get install gcovr).
+# BUILD_DIR/coverage/index.html and a one-line summary. Every suite but the
+# mutants runs (or those of -DLABELS=regex). Needs gcovr (apt-get install gcovr).
 # Branches that exist only for exceptions the code never throws, and those the
 # compiler proves unreachable, are left out (--exclude-throw-branches,
 # --exclude-unreachable-branches); what is left is the code's own decisions,
@@ -32,10 +33,7 @@ if(old_counts)
   file(REMOVE ${old_counts})
 endif()
 
-set(select)
-if(DEFINED LABELS)
-  set(select -L "${LABELS}")
-endif()
+forkcheck_label_select(select)
 forkcheck_ctest(--timeout 600 ${select})
 set(tests_rc ${RESULT})
 

@@ -203,6 +203,29 @@ TEST(ClientE2E, EndlessReplyIsOneLineAndExitOne) {
     EXPECT_GT(sent, std::size_t{2} << 20) << "msgclient gave up before the limit";
 }
 
+// After the end of its input msgclient half-closes and still prints what the
+// server sends until it closes (a server that says goodbye on EOF).
+TEST(ClientE2E, RepliesAfterEndOfInputArePrinted) {
+    SilentListener late;
+    ASSERT_NE(late.port, 0);
+    Process client(client_for(late.port), Process::Input::from(""));
+    pollfd p{late.fd, POLLIN, 0};
+    ASSERT_EQ(poll(&p, 1, 10000), 1) << "msgclient did not connect";
+    sys::OwnFd conn(accept4(late.fd, nullptr, nullptr, SOCK_CLOEXEC));
+    ASSERT_TRUE(conn.valid());
+    const timeval bound{10, 0};
+    setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+    char c;
+    EXPECT_EQ(recv(conn.get(), &c, 1, 0), 0) << "no half-close at the end of input";
+    const std::string bye = "bye for now\nand one more\n";
+    EXPECT_EQ(send(conn.get(), bye.data(), bye.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(bye.size()));
+    conn.reset();
+    EXPECT_EQ(client.exit_code(), 0) << client.err();
+    EXPECT_EQ(client.out(), "Received: bye for now\nReceived: and one more\n");
+    EXPECT_EQ(client.err(), "");
+}
+
 TEST(ClientE2E, BadCommandLineIsOneLineAndExitTwo) {
     for (const auto &args :
          std::vector<std::vector<std::string>>{{},
