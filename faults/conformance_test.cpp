@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "faults/harness.hpp"
 #include "faults/schedule.hpp"
 #include "fixtures/poll_until.hpp"
 #include "fixtures/proc_scan.hpp"
@@ -49,26 +50,72 @@ std::vector<std::string> under_fiu_run_x(const std::vector<std::string> &argv,
     return run;
 }
 
-// The target started under fiu-run -x.
-std::unique_ptr<fixtures::ServerProcess> start(const fixtures::Target &t,
-                                               const std::vector<std::string> &commands,
-                                               const std::string &ctrl = "") {
+// The target's command line; serverfork's own with the profile's options.
+std::vector<std::string> target_argv(const fixtures::Target &t) {
+    if (!t.is_own_server()) return t.command;
+    std::vector<std::string> argv{t.serverfork_path, "--port", "{port}", "--bind", "127.0.0.1"};
+    if (t.reply == proto::ReplyMode::echo) argv.insert(argv.end(), {"--reply", "echo"});
+    if (t.profile == fixtures::Profile::worksheet) argv.insert(argv.end(), {"--framing", "raw"});
+    return argv;
+}
+
+std::unique_ptr<fixtures::ServerProcess> start_as(const fixtures::Target &t,
+                                                  std::vector<std::string> command,
+                                                  int attempts = 3) {
     fixtures::Target wrapped = t;
-    std::vector<std::string> argv = t.command;
-    if (t.is_own_server()) {
-        argv = {t.serverfork_path, "--port", "{port}", "--bind", "127.0.0.1"};
-        if (t.reply == proto::ReplyMode::echo) argv.insert(argv.end(), {"--reply", "echo"});
-        if (t.profile == fixtures::Profile::worksheet)
-            argv.insert(argv.end(), {"--framing", "raw"});
-    }
-    wrapped.command = under_fiu_run_x(argv, commands, ctrl);
-    return fixtures::start_target(wrapped);
+    wrapped.command = std::move(command);
+    return fixtures::start_target(wrapped, {}, attempts);
 }
 
 std::string injected(const std::vector<std::string> &commands) {
     std::string s;
     for (const auto &c : commands) s += (s.empty() ? "" : " and ") + ("'" + c + "'");
     return "injected with fiu-run -x: " + s;
+}
+
+std::string injected(const faults::Schedule &s) {
+    return "injected with libfiu's POSIX preload: " + faults::describe(s);
+}
+
+// The target started under fiu-run -x.
+std::unique_ptr<fixtures::ServerProcess> start(const fixtures::Target &t,
+                                               const std::vector<std::string> &commands,
+                                               const std::string &ctrl = "") {
+    return start_as(t, under_fiu_run_x(target_argv(t), commands, ctrl));
+}
+
+// The target started with libfiu's POSIX preload under a schedule whose
+// counters prove that the fault fired, in any server.
+std::unique_ptr<fixtures::ServerProcess> start(const fixtures::Target &t, const faults::Schedule &s,
+                                               const faults::FaultState &state) {
+    // A server that fails to start is tried again on another port only while
+    // the fault has not fired: one that died of it must not get a second,
+    // fault-free chance.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return start_as(t, faults::under_schedule(target_argv(t), s, state, true), 1);
+        } catch (const std::runtime_error &e) {
+            if (state.fired(0) > 0)
+                throw std::runtime_error(injected(s) + " against " + t.describe() +
+                                         "; expected: the server survives; happened: it did not "
+                                         "start serving: " +
+                                         e.what());
+            if (attempt == 3) throw;
+        }
+    }
+}
+
+// A fault that never fired proves nothing: say so, and why that happens.
+::testing::AssertionResult reached(const faults::FaultState &state, const faults::Schedule &s,
+                                   const std::string &what) {
+    auto r = faults::fired(state, s, 0, 2s);  // the clients are done by now
+    if (!r)
+        r << "\n"
+          << what
+          << ": libfiu's POSIX preload reaches the libc calls accept, fork, recv, recvfrom, send, "
+             "sendto, read and write; a server that calls accept4, or is linked statically, "
+             "cannot be tested this way";
+    return r;
 }
 
 // One message and whatever reply arrives within the limit ("" if none: a
@@ -121,13 +168,15 @@ std::vector<pid_t> zombies(const fixtures::ServerProcess &s) {
     return ::testing::AssertionSuccess();
 }
 
+// The first call of point in the whole server fails.
 void survives_one_failure(const std::string &point, int error, const std::string &own_log) {
     const auto t = target();
-    const std::vector<std::string> cmd{"enable name=" + point +
-                                       ",failinfo=" + std::to_string(error) + ",onetime"};
-    auto server = start(t, cmd);
-    const std::string what = injected(cmd) + " against " + t.describe();
+    const faults::Schedule s{{point, 1, error, 1}};
+    faults::FaultState state;
+    auto server = start(t, s, state);
+    const std::string what = injected(s) + " against " + t.describe();
     const std::string first = exchange(server->port(), t);
+    EXPECT_TRUE(reached(state, s, what));
     EXPECT_TRUE(served(server->port(), t))
         << what << "; expected: the next client is served; happened: no reply. First client got '"
         << first << "'. stderr:\n"
@@ -152,14 +201,15 @@ TEST(FaultConformance, SurvivesForkFailures) {
     survives_one_failure("posix/proc/fork", EAGAIN, "fork failed: EAGAIN");
 }
 
-// onetime is copied at fork: every child's first recv (or send) fails.
+// Every recv (or send) of every child fails.
 void children_fail(const std::string &point, int error, const std::string &own_log) {
     const auto t = target();
-    const std::vector<std::string> cmd{"enable name=" + point +
-                                       ",failinfo=" + std::to_string(error) + ",onetime"};
-    auto server = start(t, cmd);
-    const std::string what = injected(cmd) + " against " + t.describe();
+    const faults::Schedule s{{point, 1, error, 0}};
+    faults::FaultState state;
+    auto server = start(t, s, state);
+    const std::string what = injected(s) + " against " + t.describe();
     for (int i = 0; i < 3; ++i) (void)exchange(server->port(), t, 2s);
+    EXPECT_TRUE(reached(state, s, what));
     EXPECT_TRUE(alive_without_zombies(*server, what));
     if (t.is_own_server()) {
         EXPECT_TRUE(server->err_contains(own_log))

@@ -63,16 +63,19 @@ std::uint64_t FaultState::calls(std::size_t i) const { return counters_[i].calls
 std::uint64_t FaultState::fired(std::size_t i) const { return counters_[i].fired.load(); }
 
 std::vector<std::string> under_schedule(std::vector<std::string> argv, const Schedule &s,
-                                        const FaultState &state) {
+                                        const FaultState &state, bool posix) {
     if (s.size() > max_entries) throw std::invalid_argument("too many faults in a schedule");
     std::string specs;
     for (const auto &f : s) specs += (specs.empty() ? "" : ";") + f.spec();
+    // Ours first: fiu_run_preload's call of fiu_init must reach its wrapper.
     std::string preload = FORKCHECK_FAULT_PRELOAD;
+    if (posix) preload += " /usr/lib/fiu/fiu_run_preload.so /usr/lib/fiu/fiu_posix_preload.so";
 #ifdef FORKCHECK_ASAN_RUNTIME
     preload = std::string(FORKCHECK_ASAN_RUNTIME) + " " + preload;
 #endif
     std::vector<std::string> run{"/usr/bin/env", "FORKCHECK_FAULTS=" + specs,
-                                 "FORKCHECK_FAULT_STATE=" + state.path(), "LD_PRELOAD=" + preload};
+                                 "FORKCHECK_FAULT_STATE=" + state.path(),
+                                 "FIU_CTRL_FIFO=", "LD_PRELOAD=" + preload};
     run.insert(run.end(), argv.begin(), argv.end());
     return run;
 }

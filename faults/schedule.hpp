@@ -58,9 +58,12 @@ private:
     Counters *counters_ = nullptr;
 };
 
-// argv run with the schedule applied through the preload (ASan-aware).
+// argv run with the schedule applied through the preload (ASan-aware). With
+// posix, libfiu's own preloads come too (what `fiu-run -x` loads, without
+// control FIFOs), so the schedule reaches the posix/* points of any binary,
+// one that never calls libfiu included.
 std::vector<std::string> under_schedule(std::vector<std::string> argv, const Schedule &s,
-                                        const FaultState &state);
+                                        const FaultState &state, bool posix = false);
 
 // "ECONNRESET" for an errno; "-" for 0.
 std::string errno_name(int e);

@@ -2,8 +2,9 @@
 // program's libfiu points with fiu_enable_external and one counter per point
 // in a shared file, so "the Nth call" counts across fork(): FIU_ONETIME
 // would fire once in every child. No allocation, no printing.
-// It wraps fiu_init(), which both programs call first thing in main: libfiu
-// crashed when enabled from a library constructor here.
+// It wraps fiu_init(), which both programs call first thing in main, and
+// which libfiu's fiu_run_preload calls for any other program: libfiu crashed
+// when enabled from a library constructor here.
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/mman.h>
