@@ -57,4 +57,15 @@ TEST(Escape, DistinctBytesGiveDistinctEscapes) {
     EXPECT_EQ(seen.size(), 256u);
 }
 
+TEST(Escape, PlainIsExactlyWhatEscapeKeeps) {
+    // The server logs plain messages without escaping them (issue 6).
+    for (int b = 0; b < 256; ++b) {
+        const std::string one(1, static_cast<char>(b));
+        EXPECT_EQ(proto::is_plain(one), escape(one) == one) << "byte " << b;
+        EXPECT_EQ(proto::is_plain("ab" + one + "cd"),
+                  escape("ab" + one + "cd") == "ab" + one + "cd");
+    }
+    EXPECT_TRUE(proto::is_plain(""));
+}
+
 }  // namespace

@@ -25,6 +25,7 @@
 
 #if FORKCHECK_SHIMS
 #include <fiu-control.h>
+#include <fiu.h>
 #endif
 
 namespace {

@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <optional>
 
 #include "sys/io.hpp"
 #include "sys/net.hpp"
@@ -24,16 +25,16 @@ int wait_for(int fd, short events, const Deadline &deadline) {
     }
 }
 
-}  // namespace
-
-int send_all(int fd, std::string_view data, const Deadline &deadline) {
+// The loop of both send_all: deadline() is asked for only when a send would block.
+template <class GetDeadline>
+int send_loop(int fd, std::string_view data, GetDeadline deadline) {
     while (!data.empty()) {
         // MSG_DONTWAIT: a blocking socket (a child's) is never stuck past the deadline.
         const ssize_t n = sys::send(fd, data.data(), data.size(), MSG_DONTWAIT);
         if (n >= 0) {
             data.remove_prefix(static_cast<std::size_t>(n));
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            if (wait_for(fd, POLLOUT, deadline) < 0) return -1;
+            if (wait_for(fd, POLLOUT, deadline()) < 0) return -1;
         } else if (errno != EINTR) {
             return -1;
         }
@@ -41,7 +42,26 @@ int send_all(int fd, std::string_view data, const Deadline &deadline) {
     return 0;
 }
 
-ssize_t recv_some(int fd, char *buf, std::size_t len, const Deadline &deadline) {
+}  // namespace
+
+int send_all(int fd, std::string_view data, const Deadline &deadline) {
+    return send_loop(fd, data, [&]() -> const Deadline & { return deadline; });
+}
+
+int send_all(int fd, std::string_view data, std::chrono::milliseconds timeout) {
+    std::optional<Deadline> deadline;
+    return send_loop(fd, data, [&]() -> const Deadline & {
+        if (!deadline) deadline = Deadline::in(timeout);
+        return *deadline;
+    });
+}
+
+ssize_t recv_some(int fd, char *buf, std::size_t len, const Deadline &deadline, bool try_first) {
+    if (try_first) {
+        const ssize_t n = sys::recv(fd, buf, len, MSG_DONTWAIT);
+        if (n >= 0) return n;
+        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    }
     for (;;) {
         if (wait_for(fd, POLLIN, deadline) < 0) return -1;
         const ssize_t n = sys::recv(fd, buf, len, 0);

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstddef>
 #include <string_view>
 
@@ -14,8 +15,14 @@ namespace net {
 
 // Sends all of data on a socket (blocking or not: each send is MSG_DONTWAIT).
 int send_all(int fd, std::string_view data, const Deadline &deadline);
+// The same within timeout, counted from the first wait: a send that does not
+// block reads no clock (the server's per-message path, issue 6).
+int send_all(int fd, std::string_view data, std::chrono::milliseconds timeout);
 
 // Waits until fd is readable, then one recv(): >0 bytes, 0 at end of stream.
-ssize_t recv_some(int fd, char *buf, std::size_t len, const Deadline &deadline);
+// try_first: one recv(MSG_DONTWAIT) before waiting, for data that is likely
+// there already (saves the poll() then).
+ssize_t recv_some(int fd, char *buf, std::size_t len, const Deadline &deadline,
+                  bool try_first = false);
 
 }  // namespace net

@@ -26,4 +26,12 @@ std::string escape(std::string_view bytes) {
     return out;
 }
 
+bool is_plain(std::string_view bytes) {
+    for (const char ch : bytes) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c >= 0x7f || c == '\\') return false;
+    }
+    return true;
+}
+
 }  // namespace proto

@@ -4,18 +4,20 @@
 
 namespace proto {
 
-LineFramer::LineFramer(std::size_t max_message) : max_(max_message) { buf_.reserve(max_ + 1); }
+LineFramer::LineFramer(std::size_t max_message) : max_(max_message) {}
 
-void LineFramer::end_line(std::vector<Message> &out) {
+Message LineFramer::end_line() {
     if (!buf_.empty() && buf_.back() == '\r') buf_.pop_back();
-    if (buf_.size() > max_)
-        out.push_back({{}, true});
-    else
-        out.push_back({buf_, false});
+    Message m = buf_.size() > max_ ? Message{{}, true} : Message{buf_, false};
     buf_.clear();
+    return m;
 }
 
 void LineFramer::feed(std::string_view data, std::vector<Message> &out) {
+    while (auto m = next(data)) out.push_back(std::move(*m));
+}
+
+std::optional<Message> LineFramer::next(std::string_view &data) {
     while (!data.empty()) {
         const auto nl = data.find('\n');
         const bool complete = nl != std::string_view::npos;
@@ -29,20 +31,19 @@ void LineFramer::feed(std::string_view data, std::vector<Message> &out) {
         // max+1 bytes may still be a line of max bytes plus its "\r".
         const std::size_t room = max_ + 1 - buf_.size();
         if (piece.size() > room) {
-            out.push_back({{}, true});
             buf_.clear();
             discarding_ = !complete;
-            continue;
+            return Message{{}, true};
         }
         buf_.append(piece);
-        if (complete) {
-            end_line(out);
-        } else if (buf_.size() == max_ + 1 && buf_.back() != '\r') {
-            out.push_back({{}, true});
+        if (complete) return end_line();
+        if (buf_.size() == max_ + 1 && buf_.back() != '\r') {
             buf_.clear();
             discarding_ = true;
+            return Message{{}, true};
         }
     }
+    return std::nullopt;
 }
 
 std::optional<Message> LineFramer::finish() {
@@ -51,9 +52,7 @@ std::optional<Message> LineFramer::finish() {
         return std::nullopt;
     }
     if (buf_.empty()) return std::nullopt;
-    std::vector<Message> last;
-    end_line(last);
-    return last.front();
+    return end_line();
 }
 
 Message raw_message(std::string_view chunk) {

@@ -19,6 +19,9 @@ public:
     // Appends each message completed by data to out, in order. A line over
     // the limit gives one too_long message as soon as that is known.
     void feed(std::string_view data, std::vector<Message> &out);
+    // The same one message at a time, with no vector: consumes data up to the
+    // first message it completes and returns it, or nothing once data is used.
+    std::optional<Message> next(std::string_view &data);
     // End of input: a non-empty unterminated last line is a message.
     std::optional<Message> finish();
 
@@ -26,7 +29,7 @@ public:
     std::size_t capacity_bound() const { return max_ + 1; }
 
 private:
-    void end_line(std::vector<Message> &out);
+    Message end_line();
 
     std::size_t max_;
     std::string buf_;

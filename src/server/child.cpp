@@ -2,8 +2,10 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <span>
 #include <vector>
 
 #include "net/transfer.hpp"
@@ -21,7 +23,7 @@ constexpr auto linger_time = std::chrono::seconds(1);
 // After the goodbye: send FIN first and read what the client still sends, so
 // that closing with unread data does not reset the connection and lose the
 // goodbye on its way. Bounded in time.
-void close_gracefully(int fd, std::vector<char> &buf) {
+void close_gracefully(int fd, std::span<char> buf) {
     if (sys::shutdown(fd, SHUT_WR) < 0) return;
     const auto deadline = net::Deadline::in(linger_time);
     while (net::recv_some(fd, buf.data(), buf.size(), deadline) > 0) {
@@ -34,13 +36,38 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
     const auto idle = std::chrono::seconds(config.idle_timeout_s);
     const bool raw = config.framing == proto::Framing::raw;
     proto::LineFramer framer(config.rules.max_message);
-    // Raw framing reads at most the limit per recv(), as the worksheet does.
-    std::vector<char> buf(raw ? config.rules.max_message : line_chunk);
-    std::vector<proto::Message> messages;
+    // Raw framing reads at most the limit per recv(), as the worksheet does;
+    // lines are read into the stack, so that a child touches no heap page for
+    // short messages (each costs a copy-on-write fault after fork, issue 6).
+    char line_buf[line_chunk];
+    std::vector<char> raw_buf(raw ? config.rules.max_message : 0);
+    const std::span<char> buf = raw ? std::span<char>(raw_buf) : std::span<char>(line_buf);
     auto idle_deadline = net::Deadline::in(idle);
 
-    for (;;) {
-        const ssize_t n = net::recv_some(fd, buf.data(), buf.size(), idle_deadline);
+    // Logs and answers one message: the child's exit status if it must end
+    // (1 when the send failed, 0 after the goodbye), else -1.
+    auto answer = [&](const proto::Message &m) {
+        if (m.too_long)
+            log::error("message from " + peer.endpoint + " over " +
+                       std::to_string(config.rules.max_message) + " bytes, discarded");
+        else if (config.log_messages && proto::is_plain(m.bytes))
+            log::line({"Message received: ", m.bytes});  // no copy to escape
+        else if (config.log_messages)
+            log::line({"Message received: ", proto::escape(m.bytes)});
+        const proto::Reply reply = proto::reply_to(m, config.rules, peer.ip);
+        if (net::send_all(fd, reply.line, idle) < 0) {
+            log::failed("send", " (client " + peer.endpoint + ")");
+            return 1;
+        }
+        if (!reply.close) return -1;
+        close_gracefully(fd, buf);
+        return 0;
+    };
+
+    // The first message is most often there already when the child starts
+    // (a client speaks right after connecting): it is read before any wait.
+    for (bool first = true;; first = false) {
+        const ssize_t n = net::recv_some(fd, buf.data(), buf.size(), idle_deadline, first);
         if (n < 0) {
             if (errno == ETIMEDOUT && idle_deadline.expired()) {
                 log::error("closing " + peer.endpoint + ": no message for " +
@@ -50,33 +77,27 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             log::failed("recv", " (client " + peer.endpoint + ")");
             return 1;
         }
-        messages.clear();
-        const std::string_view data(buf.data(), static_cast<std::size_t>(n));
         if (n == 0) {
-            if (auto last = framer.finish()) messages.push_back(std::move(*last));
-        } else if (raw) {
-            messages.push_back(proto::raw_message(data));
+            const auto last = framer.finish();
+            return last ? std::max(answer(*last), 0) : 0;
+        }
+        std::string_view data(buf.data(), static_cast<std::size_t>(n));
+        int end = -1;
+        bool any = false;
+        if (raw) {
+            end = answer(proto::raw_message(data));
+            any = true;
         } else {
-            framer.feed(data, messages);
-        }
-        for (const auto &m : messages) {
-            if (m.too_long)
-                log::error("message from " + peer.endpoint + " over " +
-                           std::to_string(config.rules.max_message) + " bytes, discarded");
-            else if (config.log_messages)
-                log::line("Message received: " + proto::escape(m.bytes));
-            const proto::Reply reply = proto::reply_to(m, config.rules, peer.ip);
-            if (net::send_all(fd, reply.line, net::Deadline::in(idle)) < 0) {
-                log::failed("send", " (client " + peer.endpoint + ")");
-                return 1;
-            }
-            if (reply.close) {
-                close_gracefully(fd, buf);
-                return 0;
+            // One message at a time, in place: no vector of them on the heap.
+            while (end < 0) {
+                const auto m = framer.next(data);
+                if (!m) break;
+                any = true;
+                end = answer(*m);
             }
         }
-        if (n == 0) return 0;
-        if (!messages.empty()) idle_deadline = net::Deadline::in(idle);
+        if (end >= 0) return end;
+        if (any) idle_deadline = net::Deadline::in(idle);
     }
 }
 

@@ -3,13 +3,19 @@
 // from concurrent children do not interleave.
 #pragma once
 
+#include <initializer_list>
 #include <string_view>
 
 namespace server::log {
 
-void event(std::string_view line);  // stdout, flushed
+void event(std::string_view line);  // stdout
 void line(std::string_view line);   // stderr, as is
 void error(std::string_view what);  // stderr, "serverfork: " + what
+// The same lines given in pieces, joined by one writev: no heap and no stdio
+// on the per-connection and per-message paths (each page a process writes
+// after fork costs it a copy-on-write fault, issue 6).
+void event(std::initializer_list<std::string_view> pieces);
+void line(std::initializer_list<std::string_view> pieces);
 // "serverfork: <call> failed: ENAME (text)<tail>" with the current errno.
 void failed(std::string_view call, std::string_view tail = {});
 

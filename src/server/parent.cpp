@@ -3,8 +3,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdio>
+#include <charconv>
+#include <cstring>
 #include <ctime>
 
 #include "net/address.hpp"
@@ -30,11 +32,30 @@ constexpr milliseconds kill_wait{2000};
 // Connections accepted per wakeup, so that signals are seen between batches.
 constexpr int accept_batch = 32;
 
-std::string describe_status(int status) {
-    if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-    if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-    return "ended with wait status " + std::to_string(status);
-}
+// A decimal number in a buffer of its own, for log lines built without heap.
+class Number {
+public:
+    explicit Number(long v)
+        : len_(static_cast<std::size_t>(std::to_chars(buf_, buf_ + sizeof buf_, v).ptr - buf_)) {}
+    std::string_view view() const { return {buf_, len_}; }
+
+private:
+    char buf_[24];
+    std::size_t len_;
+};
+
+// "exited with status N", "killed by signal N" or "ended with wait status N".
+struct Status {
+    explicit Status(int status)
+        : what(WIFEXITED(status)     ? "exited with status "
+               : WIFSIGNALED(status) ? "killed by signal "
+                                     : "ended with wait status "),
+          number(WIFEXITED(status)     ? WEXITSTATUS(status)
+                 : WIFSIGNALED(status) ? WTERMSIG(status)
+                                       : status) {}
+    std::string_view what;
+    Number number;
+};
 
 const char *signal_name(int sig) { return sig == SIGINT ? "SIGINT" : "SIGTERM"; }
 
@@ -47,11 +68,14 @@ Parent::Parent(const Options &options, Listener listener, const signals::Setup &
     child_config_.idle_timeout_s = options.idle_timeout_s;
     child_config_.log_messages = options.log_connections;
     children_.reserve(static_cast<std::size_t>(options.max_children));
+    endpoints_.reserve(static_cast<std::size_t>(options.max_children));
 }
 
 int Parent::wait_event(bool listener, int timeout_ms) {
     pollfd fds[2] = {{signals_.wake_fd, POLLIN, 0}, {listener_.fd.get(), POLLIN, 0}};
     const int n = sys::poll(fds, listener ? 2 : 1, timeout_ms, &signals_.wait);
+    // The pipe is written only by handlers on other threads (a preloaded
+    // library's); on this thread a handler interrupts ppoll() instead (EINTR).
     if (n > 0 && fds[0].revents != 0) signals::drain(signals_);
     return n > 0 && listener && fds[1].revents != 0 ? 1 : (n < 0 ? -1 : 0);
 }
@@ -114,14 +138,16 @@ void Parent::accept_some() {
             }
         }
         sys::OwnFd conn(fd);
-        Peer peer{net::ip_of(ss), net::endpoint_of(ss)};
-        if (options_.log_connections) log::event("Server: got connection from " + peer.endpoint);
+        Peer peer{net::ip_of(ss), {}};
+        peer.endpoint = net::endpoint(peer.ip, net::port_of(ss));
+        if (options_.log_connections) log::event({"Server: got connection from ", peer.endpoint});
         spawn(std::move(conn), std::move(peer));
     }
 }
 
 void Parent::spawn(sys::OwnFd conn, Peer peer) {
-    std::fflush(nullptr);  // nothing buffered may be written twice
+    // No stdio flush first: the server writes only through log::, which
+    // buffers nothing, so nothing can be written twice.
     const pid_t pid = sys::fork();
     if (pid == 0) become_child(std::move(conn), peer);
     if (pid < 0) {
@@ -130,16 +156,26 @@ void Parent::spawn(sys::OwnFd conn, Peer peer) {
                         MSG_DONTWAIT);
         return;  // conn is closed here
     }
-    children_.emplace(pid, std::move(peer.endpoint));
+    children_.push_back(pid);
+    Endpoint &e = endpoints_.emplace_back();
+    e.len = static_cast<std::uint8_t>(std::min(peer.endpoint.size(), sizeof e.text));
+    std::memcpy(e.text, peer.endpoint.data(), e.len);
 }
 
 void Parent::become_child(sys::OwnFd conn, const Peer &peer) {
     listener_.fd.reset();
     if (signals::reset_in_child(signals_) < 0) log::failed("sigaction in child");
-    proctitle::set("serverfork: child for " + peer.endpoint);
+    // Built on the stack: a heap string would cost the child more copied pages.
+    constexpr std::string_view prefix = "serverfork: child for ";
+    char title[prefix.size() + sizeof(Endpoint::text)];
+    const std::size_t n = std::min(peer.endpoint.size(), sizeof title - prefix.size());
+    std::memcpy(title, prefix.data(), prefix.size());
+    std::memcpy(title + prefix.size(), peer.endpoint.data(), n);
+    proctitle::set({title, prefix.size() + n});
     const int status = serve_client(conn.get(), peer, child_config_);
-    conn.reset();
-    // _exit: the parent's atexit handlers and stdio buffers are not ours.
+    // _exit: the parent's atexit handlers and stdio buffers are not ours. It
+    // also closes conn (and every other fd) at once: no close() call first.
+    (void)conn.release();
     _exit(status);
 }
 
@@ -157,12 +193,22 @@ void Parent::reap() {
             reap_failed_ = true;
             return;
         }
-        auto it = children_.find(pid);
-        const std::string who = it == children_.end() ? "" : " (" + it->second + ")";
-        if (it != children_.end()) children_.erase(it);
-        if (options_.log_connections || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            log::event("Server: child " + std::to_string(pid) + who + " " +
-                       describe_status(status));
+        const auto i = static_cast<std::size_t>(std::find(children_.begin(), children_.end(), pid) -
+                                                children_.begin());
+        const bool known = i < children_.size();
+        if (options_.log_connections || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            const Number n_pid(pid);
+            const Status st(status);
+            log::event({"Server: child ", n_pid.view(), known ? " (" : "",
+                        known ? endpoints_[i].view() : "", known ? ")" : "", " ", st.what,
+                        st.number.view()});
+        }
+        if (known) {
+            children_[i] = children_.back();
+            endpoints_[i] = endpoints_.back();
+            children_.pop_back();
+            endpoints_.pop_back();
+        }
         if (children_.empty()) return;  // none left: no WNOHANG call needed to learn it
     }
 }
@@ -190,7 +236,7 @@ void Parent::shut_down() {
         if (children_.empty()) break;
         log::event("Server: sending " + std::string(sig == SIGTERM ? "SIGTERM" : "SIGKILL") +
                    " to " + std::to_string(children_.size()) + " children");
-        for (const auto &[pid, who] : children_)
+        for (const pid_t pid : children_)
             if (sys::kill(pid, sig) < 0)
                 log::failed("kill", " (child " + std::to_string(pid) + ")");
         wait_for_children(kill_wait, false);

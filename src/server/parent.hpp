@@ -5,8 +5,9 @@
 #include <sys/types.h>
 
 #include <chrono>
-#include <string>
-#include <unordered_map>
+#include <cstdint>
+#include <string_view>
+#include <vector>
 
 #include "server/child.hpp"
 #include "server/listener.hpp"
@@ -37,7 +38,19 @@ private:
     Listener listener_;
     signals::Setup signals_;
     ChildConfig child_config_;
-    std::unordered_map<pid_t, std::string> children_;  // pid -> client endpoint
+    // A live child's client endpoint, for the log.
+    struct Endpoint {
+        std::uint8_t len;
+        char text[63];  // "[IPv6]:port" fits (53 at most)
+        std::string_view view() const { return {text, len}; }
+    };
+    // The live children: pids and their endpoints at the same index. Flat and
+    // reserved for --max-children, so nothing is allocated per connection:
+    // each heap page the parent writes between forks costs it a copy-on-write
+    // fault (issue 6). A reaped child's pid is found by a linear search of
+    // the pids (4 bytes each); erasing moves the last entry into its place.
+    std::vector<pid_t> children_;
+    std::vector<Endpoint> endpoints_;
     std::chrono::steady_clock::time_point accept_paused_until_{};
     bool reap_failed_ = false;
     bool at_limit_logged_ = false;

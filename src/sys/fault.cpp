@@ -3,6 +3,10 @@
 #include <cerrno>
 #include <cstdint>
 
+#if FORKCHECK_SHIMS
+#include <dlfcn.h>
+#endif
+
 namespace sys {
 namespace {
 
@@ -79,15 +83,41 @@ const FaultPoint *find_fault_point(std::string_view name) {
     return nullptr;
 }
 
+#if FORKCHECK_SHIMS
+namespace {
+
+// A libfiu function by name, from the process's global scope (so that a
+// preload's wrapper, as the fault suite's fiu_init, comes first); nullptr if
+// libfiu is not loaded.
+template <class Fn>
+Fn libfiu(const char *name) {
+    return reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, name));
+}
+
+}  // namespace
+#endif
+
 void fault_init() {
 #if FORKCHECK_SHIMS
-    fiu_init(0);
+    if (const auto init = libfiu<int (*)(unsigned)>("fiu_init")) init(0);
+#endif
+}
+
+FailFn fiu_fail_fn() {
+#if FORKCHECK_SHIMS
+    // Looked up once, in the parent before any fork: the libraries loaded
+    // at start are all there is (nothing here calls dlopen).
+    static const FailFn fail = libfiu<FailFn>("fiu_fail");
+    return fail;
+#else
+    return nullptr;
 #endif
 }
 
 void fault_set_errno(const FaultPoint &fp) {
 #if FORKCHECK_SHIMS
-    if (auto info = reinterpret_cast<std::intptr_t>(fiu_failinfo()); info != 0) {
+    static const auto failinfo = libfiu<void *(*)()>("fiu_failinfo");
+    if (auto info = reinterpret_cast<std::intptr_t>(failinfo ? failinfo() : nullptr); info != 0) {
         errno = static_cast<int>(info);
         return;
     }
@@ -101,8 +131,10 @@ void fault_set_errno(const FaultPoint &fp) {
 
 std::size_t reduced(Point p, std::size_t len) {
 #if FORKCHECK_SHIMS
-    if (len > 1 && fiu_fail(fault_point(p).name.data())) [[unlikely]] {
-        auto want = static_cast<std::size_t>(reinterpret_cast<std::intptr_t>(fiu_failinfo()));
+    const FailFn fail = fiu_fail_fn();
+    if (fail != nullptr && len > 1 && fail(fault_point(p).name.data())) [[unlikely]] {
+        static const auto failinfo = libfiu<void *(*)()>("fiu_failinfo");
+        auto want = static_cast<std::size_t>(reinterpret_cast<std::intptr_t>(failinfo()));
         if (want == 0) want = len / 2;
         return want < len ? want : len;
     }

@@ -6,10 +6,6 @@
 #include <span>
 #include <string_view>
 
-#if FORKCHECK_SHIMS
-#include <fiu.h>
-#endif
-
 namespace sys {
 
 enum class Point {
@@ -52,18 +48,33 @@ const FaultPoint &fault_point(Point p);
 // Lookup by libfiu name; nullptr if there is no such point.
 const FaultPoint *find_fault_point(std::string_view name);
 
-// Calls fiu_init so that fiu-run and fiu-ctrl reach the program.
+// Calls fiu_init, when libfiu is in the process, so that fiu-run and
+// fiu-ctrl reach the program.
 void fault_init();
+
+// libfiu's fiu_fail, or nullptr when libfiu is not loaded. The programs do not
+// link libfiu: it is looked up at run time, and only code that links it (a
+// preload such as fiu-run's, whose FIFOs fiu-ctrl writes to, or a test) can
+// switch a point on, so without it every point is off for the whole run. That
+// is the idle cost of the shims: libfiu 1.1's fiu_fail() takes two locks and
+// strdup()s and frees the point's name on every call, about ten
+// copy-on-write faults per connection after fork, and its mappings are
+// copied at every fork (issue 6).
+using FailFn = int (*)(const char *);
+FailFn fiu_fail_fn();
 
 // Slow path: sets errno from the point's failinfo, else from its table.
 void fault_set_errno(const FaultPoint &fp);
 
 // True when the point fires; errno is then set. Costs one fiu_fail() call when
-// shims are compiled in and nothing when they are compiled out.
+// shims are compiled in and libfiu is loaded, a test when it is not, and
+// nothing when the shims are compiled out.
 inline bool fails(Point p) {
 #if FORKCHECK_SHIMS
+    const FailFn fail = fiu_fail_fn();
+    if (fail == nullptr) return false;
     const FaultPoint &fp = fault_point(p);
-    if (fiu_fail(fp.name.data())) [[unlikely]] {
+    if (fail(fp.name.data())) [[unlikely]] {
         fault_set_errno(fp);
         return true;
     }

@@ -36,10 +36,11 @@ int listen(int fd, int backlog) {
 
 int accept(int fd, sockaddr *addr, socklen_t *len, int flags) {
     if (fails(Point::accept)) return -1;
-    // accept() then fcntl(), not accept4(): libfiu's POSIX preload wraps
-    // accept only, and `fiu-run -x` must reach the unmodified server. The
-    // server is single-threaded and never execs, so nothing can race the
-    // close-on-exec flag.
+    // With libfiu loaded, accept() then fcntl(), not accept4(): libfiu's POSIX
+    // preload wraps accept only, and `fiu-run -x` must reach the unmodified
+    // server. The server is single-threaded and never execs, so nothing can
+    // race the close-on-exec flag. Without libfiu, one call (issue 6).
+    if (fiu_fail_fn() == nullptr) return ::accept4(fd, addr, len, flags);
     const int conn = ::accept(fd, addr, len);
     if (conn < 0 || flags == 0) return conn;
     if (((flags & SOCK_CLOEXEC) != 0 && ::fcntl(conn, F_SETFD, FD_CLOEXEC) < 0) ||
