@@ -70,7 +70,6 @@ void put(int fd, std::initializer_list<std::string_view> pieces) {
 }  // namespace
 
 void event(std::string_view l) { put(STDOUT_FILENO, {l}); }
-void line(std::string_view l) { put(STDERR_FILENO, {l}); }
 void error(std::string_view what) { put(STDERR_FILENO, {"serverfork: ", what}); }
 void event(std::initializer_list<std::string_view> pieces) { put(STDOUT_FILENO, pieces); }
 void line(std::initializer_list<std::string_view> pieces) { put(STDERR_FILENO, pieces); }

@@ -9,7 +9,6 @@
 namespace server::log {
 
 void event(std::string_view line);  // stdout
-void line(std::string_view line);   // stderr, as is
 void error(std::string_view what);  // stderr, "serverfork: " + what
 // The same lines given in pieces, joined by one writev: no heap and no stdio
 // on the per-connection and per-message paths (each page a process writes

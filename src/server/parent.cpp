@@ -44,15 +44,12 @@ private:
     std::size_t len_;
 };
 
-// "exited with status N", "killed by signal N" or "ended with wait status N".
+// "exited with status N" or "killed by signal N": waitpid without WUNTRACED
+// or WCONTINUED reports nothing else.
 struct Status {
     explicit Status(int status)
-        : what(WIFEXITED(status)     ? "exited with status "
-               : WIFSIGNALED(status) ? "killed by signal "
-                                     : "ended with wait status "),
-          number(WIFEXITED(status)     ? WEXITSTATUS(status)
-                 : WIFSIGNALED(status) ? WTERMSIG(status)
-                                       : status) {}
+        : what(WIFEXITED(status) ? "exited with status " : "killed by signal "),
+          number(WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status)) {}
     std::string_view what;
     Number number;
 };

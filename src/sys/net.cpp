@@ -42,15 +42,8 @@ int accept(int fd, sockaddr *addr, socklen_t *len, int flags) {
     // race the close-on-exec flag. Without libfiu, one call (issue 6).
     if (fiu_fail_fn() == nullptr) return ::accept4(fd, addr, len, flags);
     const int conn = ::accept(fd, addr, len);
-    if (conn < 0 || flags == 0) return conn;
-    if (((flags & SOCK_CLOEXEC) != 0 && ::fcntl(conn, F_SETFD, FD_CLOEXEC) < 0) ||
-        ((flags & SOCK_NONBLOCK) != 0 &&
-         ::fcntl(conn, F_SETFL, ::fcntl(conn, F_GETFL) | O_NONBLOCK) < 0)) {
-        const int saved = errno;
-        ::close(conn);
-        errno = saved;
-        return -1;
-    }
+    // F_SETFD on the fd just returned cannot fail: its only error is EBADF.
+    if (conn >= 0 && (flags & SOCK_CLOEXEC) != 0) (void)::fcntl(conn, F_SETFD, FD_CLOEXEC);
     return conn;
 }
 

@@ -15,7 +15,7 @@ int setsockopt(int fd, int level, int name, const void *value, socklen_t len);
 int getsockopt(int fd, int level, int name, void *value, socklen_t *len);
 int bind(int fd, const sockaddr *addr, socklen_t len);
 int listen(int fd, int backlog);
-// accept with accept4's flags (SOCK_CLOEXEC | SOCK_NONBLOCK), set by fcntl.
+// accept4 with flags 0 or SOCK_CLOEXEC; accept() and fcntl() when libfiu is loaded.
 int accept(int fd, sockaddr *addr, socklen_t *len, int flags);
 int connect(int fd, const sockaddr *addr, socklen_t len);
 int getsockname(int fd, sockaddr *addr, socklen_t *len);
