@@ -10,6 +10,7 @@
 #include "cli/args.hpp"
 #include "faults/expectations.hpp"
 #include "faults/harness.hpp"
+#include "fixtures/poll_until.hpp"
 #include "fixtures/proc_scan.hpp"
 #include "fixtures/test_client.hpp"
 #include "fixtures/test_main.hpp"
@@ -58,7 +59,8 @@ protected:
 
     void startup();
     void with_bystander(
-        int nth, const std::function<void(TestClient &, fixtures::ServerProcess &)> &victim_part);
+        int nth, const std::function<void(TestClient &, fixtures::ServerProcess &)> &victim_part,
+        const std::function<void(FaultState &)> &before_victim = {});
     void parent_side(int nth);
     void child_side();
     void shutdown_after_quit();
@@ -83,11 +85,13 @@ void FaultMatrix::startup() {
     EXPECT_NE(err.find(log), std::string::npos) << "expected " << log << " in:\n" << err;
 }
 
-// A bystander is served first, then the victim connects and victim_part runs
-// while the nth scheduled call fails; the bystander must be served after it,
-// the fault must have fired, and the server must recover.
+// A bystander is served first, then (after before_victim, which may arm the
+// fault) the victim connects and victim_part runs while the nth scheduled
+// call fails; the bystander must be served after it, the fault must have
+// fired, and the server must recover.
 void FaultMatrix::with_bystander(
-    int nth, const std::function<void(TestClient &, fixtures::ServerProcess &)> &victim_part) {
+    int nth, const std::function<void(TestClient &, fixtures::ServerProcess &)> &victim_part,
+    const std::function<void(FaultState &)> &before_victim) {
     const Schedule s{fault(nth)};
     SCOPED_TRACE("injected: " + describe(s));
     FaultState state;
@@ -97,6 +101,8 @@ void FaultMatrix::with_bystander(
         TestClient by(server->port());
         ASSERT_TRUE(by.send("first\n"));
         ASSERT_EQ(by.read_line(), "Hello, World!");
+        if (before_victim) before_victim(state);
+        if (HasFatalFailure()) return;
         TestClient victim(server->port());
         victim_part(victim, *server);
         EXPECT_TRUE(fired(state, s));
@@ -125,18 +131,32 @@ void FaultMatrix::parent_side(int nth) {
     });
 }
 
-// The bystander's child makes the first recv and send; the victim's child the
-// second.
+// The victim's child's first recv, or its first send, fails. A child waits in
+// a blocking recv, counted when it starts, so the order of calls across the
+// server tree depends on timing: the fault is armed at run time instead, once
+// the bystander's child is blocked in its second recv (2 calls seen) and
+// before the victim connects. The next recv is then the victim's child's
+// first; the next send, its reply.
 void FaultMatrix::child_side() {
-    with_bystander(2, [&](TestClient &victim, fixtures::ServerProcess &server) {
-        ASSERT_TRUE(victim.send("second\n"));
-        if (e->recovers) {
-            EXPECT_EQ(victim.read_line(), "Hello, World!");
-        } else {
-            EXPECT_TRUE(victim.closed_by_server());
-            EXPECT_TRUE(server.out_contains("exited with status 1"));
-        }
-    });
+    const bool recv = e->scenario == Scenario::child_recv;
+    with_bystander(
+        0,
+        [&](TestClient &victim, fixtures::ServerProcess &server) {
+            ASSERT_TRUE(victim.send("second\n"));
+            if (e->recovers) {
+                EXPECT_EQ(victim.read_line(), "Hello, World!");
+            } else {
+                EXPECT_TRUE(victim.closed_by_server());
+                EXPECT_TRUE(server.out_contains("exited with status 1"));
+            }
+        },
+        [&](FaultState &state) {
+            if (recv) {
+                ASSERT_TRUE(fixtures::poll_until([&] { return state.calls(0) >= 2; }))
+                    << state.calls(0) << " recv calls: the bystander's child is not waiting";
+            }
+            state.arm_next(0);
+        });
 }
 
 void FaultMatrix::shutdown_after_quit() {
@@ -250,6 +270,18 @@ TEST(StartupFaults, DualStackOptionFailureNamesItAndExitsOne) {
     EXPECT_TRUE(fired(state, s));
     EXPECT_EQ(p.err(),
               "serverfork: setsockopt IPV6_V6ONLY [::]:0: " + cli::errno_text(ENOPROTOOPT) + "\n");
+}
+
+// The last setsockopt (the second on IPv4) gives the listener SO_RCVTIMEO,
+// the idle timeout its accepted sockets inherit.
+TEST(StartupFaults, ReceiveTimeoutOptionFailureNamesItAndExitsOne) {
+    const Schedule s{{"sys/net/setsockopt", 2, ENOMEM, 1}};
+    FaultState state;
+    fixtures::Process p(under_schedule(serverfork_args(), s, state));
+    EXPECT_EQ(p.exit_code(), 1) << "injected: " << describe(s) << "\nstderr:\n" << p.err();
+    EXPECT_TRUE(fired(state, s));
+    EXPECT_EQ(p.err(),
+              "serverfork: setsockopt SO_RCVTIMEO 127.0.0.1:0: " + cli::errno_text(ENOMEM) + "\n");
 }
 
 }  // namespace

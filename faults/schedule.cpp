@@ -23,7 +23,10 @@ std::string Fault::spec() const {
 std::string Fault::describe() const {
     const bool reduce = point.ends_with("/reduce");
     std::string calls =
-        count == 1   ? "call " + std::to_string(nth)
+        nth == 0     ? (count == 1   ? "the call armed at run time"
+                        : count == 0 ? "every call from the one armed at run time"
+                                     : std::to_string(count) + " calls from the one armed at run time")
+        : count == 1 ? "call " + std::to_string(nth)
         : count == 0 ? "every call from " + std::to_string(nth)
                      : "calls " + std::to_string(nth) + ".." + std::to_string(nth + count - 1);
     return calls + " of " + point +
@@ -61,6 +64,9 @@ FaultState::~FaultState() {
 
 std::uint64_t FaultState::calls(std::size_t i) const { return counters_[i].calls.load(); }
 std::uint64_t FaultState::fired(std::size_t i) const { return counters_[i].fired.load(); }
+void FaultState::arm_next(std::size_t i) {
+    counters_[i].armed_from.store(counters_[i].calls.load() + 1);
+}
 
 std::vector<std::string> under_schedule(std::vector<std::string> argv, const Schedule &s,
                                         const FaultState &state, bool posix) {

@@ -6,7 +6,9 @@
 //   FORKCHECK_FAULTS       entries "NAME:NTH:INFO:COUNT" separated by ';':
 //                          calls NTH .. NTH+COUNT-1 of point NAME fail (COUNT
 //                          0: every call from NTH on), fiu_failinfo() = INFO
-//                          (an errno, or a byte count for a reduce point)
+//                          (an errno, or a byte count for a reduce point);
+//                          NTH 0: no call fails until the test arms the
+//                          entry (FaultState::arm_next)
 //   FORKCHECK_FAULT_STATE  a file of max_entries Counters, one per entry (the
 //                          test's memfd, as /proc/PID/fd/N)
 #pragma once
@@ -24,12 +26,15 @@ inline constexpr std::size_t max_entries = 16;
 struct Counters {
     std::atomic<std::uint64_t> calls;  // calls of the entry's point so far
     std::atomic<std::uint64_t> fired;  // of which this entry failed
+    // Set by the test while the programs run: the entry's first failing call
+    // in place of NTH (0: NTH, as scheduled).
+    std::atomic<std::uint64_t> armed_from;
 };
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
 
 struct Fault {
     std::string point;  // "sys/net/recv"
-    int nth = 1;        // first failing call, from 1
+    int nth = 1;        // first failing call, from 1; 0: armed at run time
     long info = 0;      // errno, or bytes for a reduce point
     int count = 1;      // failing calls in a row; 0: all from nth on
 
@@ -51,6 +56,13 @@ public:
     const std::string &path() const { return path_; }
     std::uint64_t calls(std::size_t entry) const;
     std::uint64_t fired(std::size_t entry) const;
+    // From now on the entry fails the next call of its point (then COUNT
+    // calls in a row, as scheduled), whatever its NTH: for a call that a
+    // test can name only by what happened before it, not by its number
+    // (calls are counted across a process tree whose order depends on
+    // timing). Call it while no call of the point can be under way, e.g.
+    // while every process that makes them is blocked in one.
+    void arm_next(std::size_t entry);
 
 private:
     int fd_ = -1;

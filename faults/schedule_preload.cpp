@@ -37,7 +37,9 @@ int decide(const char *name, int *, void **failinfo, unsigned int *) {
         if (std::strcmp(entries[i].name, name) != 0) continue;
         const std::uint64_t call = counters[i].calls.fetch_add(1) + 1;
         const Entry &e = entries[i];
-        if (!fire && call >= e.nth && (e.count == 0 || call < e.nth + e.count)) {
+        const std::uint64_t armed = counters[i].armed_from.load();
+        const std::uint64_t nth = armed != 0 ? armed : e.nth;  // 0: not armed yet
+        if (!fire && nth != 0 && call >= nth && (e.count == 0 || call < nth + e.count)) {
             counters[i].fired.fetch_add(1);
             *failinfo = reinterpret_cast<void *>(static_cast<std::intptr_t>(e.info));
             fire = 1;

@@ -14,6 +14,11 @@ public:
     static Deadline in(std::chrono::milliseconds d) { return Deadline(clock::now() + d); }
 
     bool expired() const { return clock::now() >= at_; }
+    // The time left, rounded up to the microsecond; zero once expired.
+    std::chrono::microseconds left() const {
+        const auto d = std::chrono::ceil<std::chrono::microseconds>(at_ - clock::now());
+        return d.count() > 0 ? d : std::chrono::microseconds::zero();
+    }
     // For poll(): -1 for never, else the milliseconds left rounded up.
     int poll_timeout() const {
         if (at_ == clock::time_point::max()) return -1;

@@ -14,15 +14,16 @@
 namespace net {
 
 // Sends all of data on a socket (blocking or not: each send is MSG_DONTWAIT).
-int send_all(int fd, std::string_view data, const Deadline &deadline);
+// On failure, *failed_call (if given) names the call that failed: "send", or
+// "poll" for the wait when a send would block (a deadline passed is "send").
+int send_all(int fd, std::string_view data, const Deadline &deadline,
+             std::string_view *failed_call = nullptr);
 // The same within timeout, counted from the first wait: a send that does not
 // block reads no clock (the server's per-message path, issue 6).
-int send_all(int fd, std::string_view data, std::chrono::milliseconds timeout);
+int send_all(int fd, std::string_view data, std::chrono::milliseconds timeout,
+             std::string_view *failed_call = nullptr);
 
 // Waits until fd is readable, then one recv(): >0 bytes, 0 at end of stream.
-// try_first: one recv(MSG_DONTWAIT) before waiting, for data that is likely
-// there already (saves the poll() then).
-ssize_t recv_some(int fd, char *buf, std::size_t len, const Deadline &deadline,
-                  bool try_first = false);
+ssize_t recv_some(int fd, char *buf, std::size_t len, const Deadline &deadline);
 
 }  // namespace net

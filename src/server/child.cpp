@@ -6,8 +6,11 @@
 #include <cerrno>
 #include <chrono>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "net/recv_timeout.hpp"
 #include "net/transfer.hpp"
 #include "protocol/escape.hpp"
 #include "protocol/line_framer.hpp"
@@ -42,7 +45,38 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
     char line_buf[line_chunk];
     std::vector<char> raw_buf(raw ? config.rules.max_message : 0);
     const std::span<char> buf = raw ? std::span<char>(raw_buf) : std::span<char>(line_buf);
+    // "serverfork: CALL failed: ERRNO (client IP:PORT)"; built only on failure
+    // (no heap on the normal path).
+    auto failed = [&](std::string_view call) {
+        const int e = errno;  // kept across the allocation
+        const std::string tail = " (client " + peer.endpoint + ")";
+        errno = e;
+        log::failed(call, tail);
+    };
+
+    // The wait for a message is a blocking recv() bounded by the socket's
+    // SO_RCVTIMEO, the idle timeout inherited from the listener: no poll()
+    // per message (issue 6). The deadline moves only when a message is
+    // complete, so after a recv() that brought part of one (or returned
+    // early), the next is bounded by what is left: the one path that calls
+    // setsockopt(), and the next complete message restores the full timeout.
     auto idle_deadline = net::Deadline::in(idle);
+    bool cut = false;  // SO_RCVTIMEO is less than the idle timeout
+    // -1 to read on, else the child's exit status.
+    auto wait_only_what_is_left = [&]() {
+        const auto left = idle_deadline.left();
+        if (left.count() == 0) {
+            log::error("closing " + peer.endpoint + ": no message for " +
+                       std::to_string(config.idle_timeout_s) + " s");
+            return 0;
+        }
+        if (net::set_recv_timeout(fd, left) < 0) {
+            failed("setsockopt SO_RCVTIMEO");
+            return 1;
+        }
+        cut = true;
+        return -1;
+    };
 
     // Logs and answers one message: the child's exit status if it must end
     // (1 when the send failed, 0 after the goodbye), else -1.
@@ -55,8 +89,9 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
         else if (config.log_messages)
             log::line({"Message received: ", proto::escape(m.bytes)});
         const proto::Reply reply = proto::reply_to(m, config.rules, peer.ip);
-        if (net::send_all(fd, reply.line, idle) < 0) {
-            log::failed("send", " (client " + peer.endpoint + ")");
+        std::string_view failed_call;
+        if (net::send_all(fd, reply.line, idle, &failed_call) < 0) {
+            failed(failed_call);
             return 1;
         }
         if (!reply.close) return -1;
@@ -64,18 +99,16 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
         return 0;
     };
 
-    // The first message is most often there already when the child starts
-    // (a client speaks right after connecting): it is read before any wait.
-    for (bool first = true;; first = false) {
-        const ssize_t n = net::recv_some(fd, buf.data(), buf.size(), idle_deadline, first);
+    for (;;) {
+        const ssize_t n = sys::recv(fd, buf.data(), buf.size(), 0);
         if (n < 0) {
-            if (errno == ETIMEDOUT && idle_deadline.expired()) {
-                log::error("closing " + peer.endpoint + ": no message for " +
-                           std::to_string(config.idle_timeout_s) + " s");
-                return 0;
+            if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) {
+                failed("recv");
+                return 1;
             }
-            log::failed("recv", " (client " + peer.endpoint + ")");
-            return 1;
+            // SO_RCVTIMEO ran out (EAGAIN), or a signal came (EINTR).
+            if (const int end = wait_only_what_is_left(); end >= 0) return end;
+            continue;
         }
         if (n == 0) {
             const auto last = framer.finish();
@@ -97,7 +130,19 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             }
         }
         if (end >= 0) return end;
-        if (any) idle_deadline = net::Deadline::in(idle);
+        if (!any) {
+            end = wait_only_what_is_left();  // part of a message: the deadline stays
+            if (end >= 0) return end;
+            continue;
+        }
+        idle_deadline = net::Deadline::in(idle);
+        if (cut) {
+            if (net::set_recv_timeout(fd, idle) < 0) {
+                failed("setsockopt SO_RCVTIMEO");
+                return 1;
+            }
+            cut = false;
+        }
     }
 }
 

@@ -114,7 +114,7 @@ void Parent::accept_some() {
         sockaddr_storage ss{};
         socklen_t len = sizeof ss;
         const int fd = sys::accept(listener_.fd.get(), reinterpret_cast<sockaddr *>(&ss), &len,
-                                   SOCK_CLOEXEC);  // blocking: see net::send_all
+                                   SOCK_CLOEXEC);  // blocking: see serve_client
         if (fd < 0) {
             switch (errno) {
             case EAGAIN:
