@@ -286,3 +286,65 @@ TEST(StartupFaults, ReceiveTimeoutOptionFailureNamesItAndExitsOne) {
 
 }  // namespace
 }  // namespace faults
+
+namespace faults {
+namespace {
+
+// While a message is incomplete the child bounds its next recv by the idle
+// time left (setsockopt SO_RCVTIMEO), and restores the full timeout once the
+// message is complete. Either call failing ends that child, logged and named;
+// the parent serves on. On IPv4 the listener's set-up makes calls 1 and 2.
+void child_timeout_option_fails(int nth) {
+    const Schedule s{{"sys/net/setsockopt", nth, ENOMEM, 1}};
+    SCOPED_TRACE("injected: " + describe(s));
+    FaultState state;
+    auto server = start_server(s, state);
+    {
+        TestClient c(server->port());
+        ASSERT_TRUE(c.send("par"));  // part of a message: the timeout is cut
+        if (nth == 4) {
+            ASSERT_TRUE(fixtures::poll_until([&] { return state.calls(0) >= 3; }));
+            ASSERT_TRUE(c.send("tial\n"));  // complete: the full timeout again
+            EXPECT_EQ(c.read_line(), "Hello, World!");
+        }
+        EXPECT_TRUE(c.closed_by_server());
+    }
+    EXPECT_TRUE(fired(state, s));
+    EXPECT_TRUE(server->err_contains("setsockopt SO_RCVTIMEO failed: " + cli::errno_text(ENOMEM) +
+                                     " (client 127.0.0.1:"));
+    EXPECT_TRUE(server->out_contains("exited with status 1"));
+    TestClient next(server->port());
+    ASSERT_TRUE(next.send("still\n"));
+    EXPECT_EQ(next.read_line(), "Hello, World!");
+}
+
+TEST(ChildFaults, CuttingTheIdleTimeoutFailsNamedAndTheServerServesOn) {
+    child_timeout_option_fails(3);
+}
+
+TEST(ChildFaults, RestoringTheIdleTimeoutFailsNamedAndTheServerServesOn) {
+    child_timeout_option_fails(4);
+}
+
+// A reply that would block makes the child wait with poll: if that fails, the
+// log names poll (not send). Every poll fails from the moment it is armed,
+// the parent's too (it logs and retries), so it is armed once the child runs.
+TEST(ChildFaults, WaitingToSendFailsAndTheLogNamesPoll) {
+    const Schedule s{{"sys/net/send", 1, EAGAIN, 1}, {"sys/io/poll", 0, ENOMEM, 0}};
+    SCOPED_TRACE("injected: " + describe(s));
+    FaultState state;
+    auto server = start_server(s, state);
+    TestClient c(server->port());
+    ASSERT_TRUE(fixtures::poll_until([&] { return !server->children().empty(); }));
+    state.arm_next(1);
+    ASSERT_TRUE(c.send("hello\n"));
+    EXPECT_TRUE(c.closed_by_server());
+    EXPECT_TRUE(fired(state, s, 0));
+    EXPECT_TRUE(fired(state, s, 1));
+    EXPECT_TRUE(
+        server->err_contains("poll failed: " + cli::errno_text(ENOMEM) + " (client 127.0.0.1:"));
+    EXPECT_TRUE(server->out_contains("exited with status 1"));
+}
+
+}  // namespace
+}  // namespace faults
