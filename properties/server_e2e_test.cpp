@@ -1,6 +1,10 @@
 // serverfork as a real process on loopback: the protocol, the forking and
 // reaping, the limits and the shutdown, as a user of the server sees them.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 #include <chrono>
@@ -10,6 +14,7 @@
 #include "fixtures/fiu_run.hpp"
 #include "fixtures/poll_until.hpp"
 #include "fixtures/test_client.hpp"
+#include "sys/fd.hpp"
 
 using namespace std::chrono_literals;
 using fixtures::TestClient;
@@ -238,6 +243,37 @@ TEST(ServerE2E, IdleTimeoutClosesSilentAndDribblingClients) {
     EXPECT_GE(std::chrono::steady_clock::now() - start, 900ms);
     EXPECT_TRUE(server.err_contains("no message for 1 s"));
     EXPECT_TRUE(server.childless_within());
+}
+
+// A client that sends and never reads fills the socket both ways: the child's
+// reply cannot be sent, and it gives up at --idle-timeout, logged, instead of
+// blocking for ever; the parent serves on.
+TEST(ServerE2E, AClientThatNeverReadsIsDroppedAtTheIdleTimeout) {
+    auto server = e2e::start_server({"--idle-timeout", "1", "--log-level", "errors"});
+    sys::OwnFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    const int small = 4096;
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(server.port()));
+    ASSERT_EQ(::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
+    ::fcntl(fd.get(), F_SETFL, O_NONBLOCK);
+    const std::string lines(8192, '\n');  // empty lines: a reply each
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < give_up) {
+        if (::send(fd.get(), lines.data(), lines.size(), MSG_NOSIGNAL) >= 0) continue;
+        if (errno != EAGAIN) break;  // reset: the child gave up and closed
+        pollfd p{fd.get(), POLLOUT, 0};
+        ::poll(&p, 1, 10);
+    }
+    EXPECT_TRUE(
+        fixtures::poll_until([&] { return server.err_contains("send failed: ETIMEDOUT"); }, 10s))
+        << server.err();
+    EXPECT_TRUE(server.out_contains("exited with status 1"));
+    TestClient next(server.port());
+    ASSERT_TRUE(next.send("hello\n"));
+    EXPECT_EQ(next.read_line(), "Hello, World!");
 }
 
 TEST(ServerE2E, RawFramingTakesEachReceiveAsOneMessage) {
