@@ -66,6 +66,19 @@ function(forkcheck_label_select out)
   set(${out} ${select} PARENT_SCOPE)
 endfunction()
 
+# Ends script NAME: a FATAL_ERROR if it found FINDINGS (counted, of the kind
+# WHAT, e.g. "sanitizer report(s)", already shown) or if ctest returned
+# nonzero TESTS_RC, else one line saying so.
+function(forkcheck_verdict name findings what tests_rc)
+  if(findings GREATER 0)
+    message(FATAL_ERROR "forkcheck ${name}: ${findings} ${what}, shown above")
+  endif()
+  if(NOT tests_rc EQUAL 0)
+    message(FATAL_ERROR "forkcheck ${name}: tests failed")
+  endif()
+  message("forkcheck ${name}: all tests passed, no ${what}")
+endfunction()
+
 # Runs ctest on BUILD_DIR with the given arguments, output shown on failure.
 # Sets RESULT in the caller to ctest's exit code.
 function(forkcheck_ctest)

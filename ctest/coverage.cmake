@@ -58,6 +58,4 @@ string(REGEX MATCH "branches: ([0-9.]+%) \\(([0-9]+) out of ([0-9]+)\\)" _ "${su
 set(branches "${CMAKE_MATCH_1} (${CMAKE_MATCH_2}/${CMAKE_MATCH_3})")
 message("coverage of src/: lines ${lines}, branches ${branches}; "
         "report: ${report}/index.html")
-if(NOT tests_rc EQUAL 0)
-  message(FATAL_ERROR "forkcheck coverage: tests failed")
-endif()
+forkcheck_verdict(coverage 0 "failure" "${tests_rc}")
