@@ -62,6 +62,12 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
     // setsockopt(), and the next complete message restores the full timeout.
     auto idle_deadline = net::Deadline::in(idle);
     bool cut = false;  // SO_RCVTIMEO is less than the idle timeout
+    // SO_RCVTIMEO to t; false, logged, if that fails.
+    auto set_timeout = [&](std::chrono::microseconds t) {
+        if (net::set_recv_timeout(fd, t) == 0) return true;
+        failed("setsockopt SO_RCVTIMEO");
+        return false;
+    };
     // -1 to read on, else the child's exit status.
     auto wait_only_what_is_left = [&]() {
         const auto left = idle_deadline.left();
@@ -70,10 +76,7 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
                        std::to_string(config.idle_timeout_s) + " s");
             return 0;
         }
-        if (net::set_recv_timeout(fd, left) < 0) {
-            failed("setsockopt SO_RCVTIMEO");
-            return 1;
-        }
+        if (!set_timeout(left)) return 1;
         cut = true;
         return -1;
     };
@@ -137,10 +140,7 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
         }
         idle_deadline = net::Deadline::in(idle);
         if (cut) {
-            if (net::set_recv_timeout(fd, idle) < 0) {
-                failed("setsockopt SO_RCVTIMEO");
-                return 1;
-            }
+            if (!set_timeout(idle)) return 1;
             cut = false;
         }
     }

@@ -10,7 +10,7 @@ namespace server::log {
 
 void event(std::string_view line);  // stdout
 void error(std::string_view what);  // stderr, "serverfork: " + what
-// The same lines given in pieces, joined by one writev: no heap and no stdio
+// The same lines given in pieces, joined into one write: no heap and no stdio
 // on the per-connection and per-message paths (each page a process writes
 // after fork costs it a copy-on-write fault, issue 6).
 void event(std::initializer_list<std::string_view> pieces);

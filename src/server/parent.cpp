@@ -65,7 +65,6 @@ Parent::Parent(const Options &options, Listener listener, const signals::Setup &
     child_config_.idle_timeout_s = options.idle_timeout_s;
     child_config_.log_messages = options.log_connections;
     children_.reserve(static_cast<std::size_t>(options.max_children));
-    endpoints_.reserve(static_cast<std::size_t>(options.max_children));
 }
 
 int Parent::wait_event(bool listener, int timeout_ms) {
@@ -153,10 +152,10 @@ void Parent::spawn(sys::OwnFd conn, Peer peer) {
                         MSG_DONTWAIT);
         return;  // conn is closed here
     }
-    children_.push_back(pid);
-    Endpoint &e = endpoints_.emplace_back();
-    e.len = static_cast<std::uint8_t>(std::min(peer.endpoint.size(), sizeof e.text));
-    std::memcpy(e.text, peer.endpoint.data(), e.len);
+    Child &c = children_.emplace_back();
+    c.pid = pid;
+    c.len = static_cast<std::uint8_t>(std::min(peer.endpoint.size(), sizeof c.endpoint));
+    std::memcpy(c.endpoint, peer.endpoint.data(), c.len);
 }
 
 void Parent::become_child(sys::OwnFd conn, const Peer &peer) {
@@ -164,7 +163,7 @@ void Parent::become_child(sys::OwnFd conn, const Peer &peer) {
     if (signals::reset_in_child(signals_) < 0) log::failed("sigaction in child");
     // Built on the stack: a heap string would cost the child more copied pages.
     constexpr std::string_view prefix = "serverfork: child for ";
-    char title[prefix.size() + sizeof(Endpoint::text)];
+    char title[prefix.size() + sizeof(Child::endpoint)];
     const std::size_t n = std::min(peer.endpoint.size(), sizeof title - prefix.size());
     std::memcpy(title, prefix.data(), prefix.size());
     std::memcpy(title + prefix.size(), peer.endpoint.data(), n);
@@ -190,21 +189,18 @@ void Parent::reap() {
             reap_failed_ = true;
             return;
         }
-        const auto i = static_cast<std::size_t>(std::find(children_.begin(), children_.end(), pid) -
-                                                children_.begin());
-        const bool known = i < children_.size();
+        const auto it = std::find_if(children_.begin(), children_.end(),
+                                     [pid](const Child &c) { return c.pid == pid; });
+        const bool known = it != children_.end();
         if (options_.log_connections || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             const Number n_pid(pid);
             const Status st(status);
-            log::event({"Server: child ", n_pid.view(), known ? " (" : "",
-                        known ? endpoints_[i].view() : "", known ? ")" : "", " ", st.what,
-                        st.number.view()});
+            log::event({"Server: child ", n_pid.view(), known ? " (" : "", known ? it->who() : "",
+                        known ? ")" : "", " ", st.what, st.number.view()});
         }
         if (known) {
-            children_[i] = children_.back();
-            endpoints_[i] = endpoints_.back();
+            *it = children_.back();
             children_.pop_back();
-            endpoints_.pop_back();
         }
         if (children_.empty()) return;  // none left: no WNOHANG call needed to learn it
     }
@@ -233,9 +229,9 @@ void Parent::shut_down() {
         if (children_.empty()) break;
         log::event("Server: sending " + std::string(sig == SIGTERM ? "SIGTERM" : "SIGKILL") +
                    " to " + std::to_string(children_.size()) + " children");
-        for (const pid_t pid : children_)
-            if (sys::kill(pid, sig) < 0)
-                log::failed("kill", " (child " + std::to_string(pid) + ")");
+        for (const Child &c : children_)
+            if (sys::kill(c.pid, sig) < 0)
+                log::failed("kill", " (child " + std::to_string(c.pid) + ")");
         wait_for_children(kill_wait, false);
     }
     log::event("Server: stopped");

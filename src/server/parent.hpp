@@ -38,19 +38,18 @@ private:
     Listener listener_;
     signals::Setup signals_;
     ChildConfig child_config_;
-    // A live child's client endpoint, for the log.
-    struct Endpoint {
+    // A live child and its client's endpoint, for the log.
+    struct Child {
+        pid_t pid;
         std::uint8_t len;
-        char text[63];  // "[IPv6]:port" fits (53 at most)
-        std::string_view view() const { return {text, len}; }
+        char endpoint[63];  // "[IPv6]:port" fits (53 at most)
+        std::string_view who() const { return {endpoint, len}; }
     };
-    // The live children: pids and their endpoints at the same index. Flat and
-    // reserved for --max-children, so nothing is allocated per connection:
-    // each heap page the parent writes between forks costs it a copy-on-write
-    // fault (issue 6). A reaped child's pid is found by a linear search of
-    // the pids (4 bytes each); erasing moves the last entry into its place.
-    std::vector<pid_t> children_;
-    std::vector<Endpoint> endpoints_;
+    // The live children, flat and reserved for --max-children, so nothing is
+    // allocated per connection: each heap page the parent writes between
+    // forks costs it a copy-on-write fault (issue 6). A reaped child is found
+    // by a linear search; erasing moves the last entry into its place.
+    std::vector<Child> children_;
     std::chrono::steady_clock::time_point accept_paused_until_{};
     bool reap_failed_ = false;
     bool at_limit_logged_ = false;
