@@ -1,5 +1,7 @@
 #include "protocol/escape.hpp"
 
+#include <algorithm>
+
 namespace proto {
 
 std::string escape(std::string_view bytes) {
@@ -27,11 +29,10 @@ std::string escape(std::string_view bytes) {
 }
 
 bool is_plain(std::string_view bytes) {
-    for (const char ch : bytes) {
+    return std::ranges::all_of(bytes, [](char ch) {
         const auto c = static_cast<unsigned char>(ch);
-        if (c < 0x20 || c >= 0x7f || c == '\\') return false;
-    }
-    return true;
+        return c >= 0x20 && c < 0x7f && c != '\\';
+    });
 }
 
 }  // namespace proto
