@@ -111,11 +111,12 @@ const std::vector<Numeric> server_numbers = {
     {"max-children", 1, 65536, [](const server::Options &o) { return long{o.max_children}; }},
     {"idle-timeout", 1, 86400, [](const server::Options &o) { return long{o.idle_timeout_s}; }},
     {"grace", 0, 3600, [](const server::Options &o) { return long{o.grace_s}; }},
+    {"log-flush", 0, 60000, [](const server::Options &o) { return long{o.log_flush_ms}; }},
 };
 
-const std::vector<std::string> server_option_names = {"port",         "bind",         "backlog",
-                                                      "max-message",  "reply",        "framing",
-                                                      "max-children", "idle-timeout", "grace"};
+const std::vector<std::string> server_option_names = {
+    "port",         "bind",         "backlog", "max-message", "reply",    "framing",
+    "max-children", "idle-timeout", "grace",   "log-level",   "log-flush"};
 
 // --- serverfork ---
 
@@ -130,6 +131,18 @@ TEST(ServerOptions, DefaultsWithoutArguments) {
     EXPECT_EQ(o.max_children, 64);
     EXPECT_EQ(o.idle_timeout_s, 300);
     EXPECT_EQ(o.grace_s, 10);
+    EXPECT_TRUE(o.log_connections);
+    EXPECT_EQ(o.log_flush_ms, -1);
+    // Unset, message lines are held 100 ms, but not for a terminal.
+    EXPECT_EQ(server::log_flush_ms(o, false), 100);
+    EXPECT_EQ(server::log_flush_ms(o, true), 0);
+}
+
+TEST(ServerOptions, AGivenLogFlushHoldsEvenForATerminal) {
+    for (const bool terminal : {false, true}) {
+        EXPECT_EQ(server::log_flush_ms(parsed(server_args({"--log-flush", "7"})), terminal), 7);
+        EXPECT_EQ(server::log_flush_ms(parsed(server_args({"--log-flush=0"})), terminal), 0);
+    }
 }
 
 void expect_all_set(const server::Options &o) {
@@ -142,19 +155,23 @@ void expect_all_set(const server::Options &o) {
     EXPECT_EQ(o.max_children, 3);
     EXPECT_EQ(o.idle_timeout_s, 7);
     EXPECT_EQ(o.grace_s, 0);
+    EXPECT_FALSE(o.log_connections);
+    EXPECT_EQ(o.log_flush_ms, 250);
 }
 
 TEST(ServerOptions, EveryOptionAsSeparateValue) {
-    expect_all_set(
-        parsed(server_args({"--port", "8080", "--bind", "::1", "--backlog", "5", "--max-message",
-                            "1000", "--reply", "echo", "--framing", "raw", "--max-children", "3",
-                            "--idle-timeout", "7", "--grace", "0"})));
+    expect_all_set(parsed(
+        server_args({"--port",         "8080",   "--bind",         "::1",  "--backlog", "5",
+                     "--max-message",  "1000",   "--reply",        "echo", "--framing", "raw",
+                     "--max-children", "3",      "--idle-timeout", "7",    "--grace",   "0",
+                     "--log-level",    "errors", "--log-flush",    "250"})));
 }
 
 TEST(ServerOptions, EveryOptionWithEquals) {
-    expect_all_set(parsed(server_args({"--port=8080", "--bind=::1", "--backlog=5",
-                                       "--max-message=1000", "--reply=echo", "--framing=raw",
-                                       "--max-children=3", "--idle-timeout=7", "--grace=0"})));
+    expect_all_set(
+        parsed(server_args({"--port=8080", "--bind=::1", "--backlog=5", "--max-message=1000",
+                            "--reply=echo", "--framing=raw", "--max-children=3", "--idle-timeout=7",
+                            "--grace=0", "--log-level=errors", "--log-flush=250"})));
 }
 
 TEST(ServerOptions, ReplyAndFramingDefaultsCanBeGivenExplicitly) {
@@ -246,10 +263,10 @@ TEST(ServerOptions, DoubleDashEndsOptions) {
 
 TEST(ServerOptions, HelpShowsEveryOption) {
     for (const Args &args : {Args{"--help"}, Args{"-h"}, Args{"--port", "1", "-h"}})
-        EXPECT_TRUE(
-            is_help(server_args(args),
-                    {"serverfork", "--port", "--bind", "--backlog", "--max-message", "--reply",
-                     "--framing", "--max-children", "--idle-timeout", "--grace", "--help", "-h"}))
+        EXPECT_TRUE(is_help(server_args(args),
+                            {"serverfork", "--port", "--bind", "--backlog", "--max-message",
+                             "--reply", "--framing", "--max-children", "--idle-timeout", "--grace",
+                             "--log-level", "--log-flush", "--help", "-h"}))
             << shown(args);
 }
 

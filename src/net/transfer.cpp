@@ -56,12 +56,14 @@ int send_all(int fd, std::string_view data, const Deadline &deadline,
 }
 
 int send_all(int fd, std::string_view data, std::chrono::milliseconds timeout,
-             std::string_view *failed_call) {
+             std::string_view *failed_call, void (*before_wait)()) {
     std::optional<Deadline> deadline;
     return send_loop(
         fd, data,
         [&]() -> const Deadline & {
-            if (!deadline) deadline = Deadline::in(timeout);
+            if (deadline) return *deadline;
+            if (before_wait != nullptr) before_wait();
+            deadline = Deadline::in(timeout);
             return *deadline;
         },
         failed_call);

@@ -56,19 +56,33 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
 
     // The wait for a message is a blocking recv() bounded by the socket's
     // SO_RCVTIMEO, the idle timeout inherited from the listener: no poll()
-    // per message (issue 6). The deadline moves only when a message is
-    // complete, so after a recv() that brought part of one (or returned
-    // early), the next is bounded by what is left: the one path that calls
-    // setsockopt(), and the next complete message restores the full timeout.
+    // per message (issue 6). The idle deadline moves only when a message is
+    // complete; after a recv() that brought part of one, or none, the next
+    // waits only what is left. Held log lines (log::hold_lines) bound the
+    // wait too: each is written within log_flush_ms, as the child looks at
+    // the oldest one's age after every recv() and a recv() waits at most half
+    // of that meanwhile. setsockopt() is called only when the bound changes,
+    // which a steady conversation never does.
+    const auto hold = std::chrono::microseconds(config.log_flush_ms) * 1000 / 2;
+    const bool holding = config.log_messages && hold.count() > 0;
+    log::hold_lines(holding);
     auto idle_deadline = net::Deadline::in(idle);
-    bool cut = false;  // SO_RCVTIMEO is less than the idle timeout
-    // SO_RCVTIMEO to t; false, logged, if that fails.
-    auto set_timeout = [&](std::chrono::microseconds t) {
-        if (net::set_recv_timeout(fd, t) == 0) return true;
-        failed("setsockopt SO_RCVTIMEO");
-        return false;
+    auto flush_deadline = net::Deadline::never();  // for the oldest held line
+    bool timing = false;                           // flush_deadline is set
+    std::chrono::microseconds rcvtimeo = idle;     // SO_RCVTIMEO now
+    // Waits of the next recv() at most `want`; 1, logged, if that fails, else -1.
+    auto wait_at_most = [&](std::chrono::microseconds want) {
+        if (holding && log::lines_held()) want = std::min(want, hold);
+        if (want == rcvtimeo) return -1;
+        if (net::set_recv_timeout(fd, want) < 0) {
+            failed("setsockopt SO_RCVTIMEO");
+            return 1;
+        }
+        rcvtimeo = want;
+        return -1;
     };
-    // -1 to read on, else the child's exit status.
+    // After a recv() that completed no message: the child's exit status if
+    // the idle time is over, else -1 to read on.
     auto wait_only_what_is_left = [&]() {
         const auto left = idle_deadline.left();
         if (left.count() == 0) {
@@ -76,9 +90,19 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
                        std::to_string(config.idle_timeout_s) + " s");
             return 0;
         }
-        if (!set_timeout(left)) return 1;
-        cut = true;
-        return -1;
+        return wait_at_most(left);
+    };
+    // Held lines past their time are written.
+    auto flush_if_due = [&]() {
+        if (!log::lines_held()) {
+            timing = false;
+        } else if (!timing) {
+            flush_deadline = net::Deadline::in(std::chrono::ceil<std::chrono::milliseconds>(hold));
+            timing = true;
+        } else if (flush_deadline.expired()) {
+            log::flush_held();
+            timing = false;
+        }
     };
 
     // Logs and answers one message: the child's exit status if it must end
@@ -93,11 +117,13 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             log::line({"Message received: ", proto::escape(m.bytes)});
         const proto::Reply reply = proto::reply_to(m, config.rules, peer.ip);
         std::string_view failed_call;
-        if (net::send_all(fd, reply.line, idle, &failed_call) < 0) {
+        // Held lines go out before the child waits for a client to read.
+        if (net::send_all(fd, reply.line, idle, &failed_call, log::flush_held) < 0) {
             failed(failed_call);
             return 1;
         }
         if (!reply.close) return -1;
+        log::flush_held();  // the conversation is over
         close_gracefully(fd, buf);
         return 0;
     };
@@ -109,7 +135,10 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
                 failed("recv");
                 return 1;
             }
-            // SO_RCVTIMEO ran out (EAGAIN), or a signal came (EINTR).
+            // SO_RCVTIMEO ran out (EAGAIN), or a signal came (EINTR): the
+            // client is quiet, a time to write what is held.
+            log::flush_held();
+            timing = false;
             if (const int end = wait_only_what_is_left(); end >= 0) return end;
             continue;
         }
@@ -133,16 +162,14 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             }
         }
         if (end >= 0) return end;
+        if (holding) flush_if_due();
         if (!any) {
             end = wait_only_what_is_left();  // part of a message: the deadline stays
-            if (end >= 0) return end;
-            continue;
+        } else {
+            idle_deadline = net::Deadline::in(idle);
+            end = wait_at_most(idle);
         }
-        idle_deadline = net::Deadline::in(idle);
-        if (cut) {
-            if (!set_timeout(idle)) return 1;
-            cut = false;
-        }
+        if (end >= 0) return end;
     }
 }
 

@@ -14,6 +14,7 @@ struct ChildConfig {
     proto::ReplyRules rules;
     int idle_timeout_s = 300;
     bool log_messages = true;  // "Message received: ..." on stderr
+    int log_flush_ms = 0;      // >0: those lines are held, each at most this long
 };
 
 struct Peer {

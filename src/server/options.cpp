@@ -30,6 +30,9 @@ constexpr const char *usage =
     "                     before terminating them (0-3600; 10)\n"
     "  --log-level LEVEL  all: log every connection, message and child; errors:\n"
     "                     only errors and the start and stop lines (default all)\n"
+    "  --log-flush MS     a child writes its message lines in blocks, each line\n"
+    "                     at most MS ms late (0-60000; 0: at once; default 100,\n"
+    "                     or 0 when stderr is a terminal)\n"
     "  -h, --help         show this help\n"
     "\n"
     "Prints 'Server: listening on ADDR:PORT' once ready.\n"
@@ -39,9 +42,10 @@ constexpr const char *usage =
 }  // namespace
 
 std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[]) {
-    auto parsed = cli::tokenize(prog, argc, argv,
-                                {"port", "bind", "backlog", "max-message", "reply", "framing",
-                                 "max-children", "idle-timeout", "grace", "log-level"});
+    auto parsed =
+        cli::tokenize(prog, argc, argv,
+                      {"port", "bind", "backlog", "max-message", "reply", "framing", "max-children",
+                       "idle-timeout", "grace", "log-level", "log-flush"});
     if (auto *stop = std::get_if<cli::Stop>(&parsed)) return *stop;
     const auto &t = std::get<cli::Tokens>(parsed);
     if (t.help) return cli::Stop{cli::exit_ok, usage};
@@ -65,6 +69,8 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
             stop = set(o.idle_timeout_s, 1, 86400);
         } else if (name == "grace") {
             stop = set(o.grace_s, 0, 3600);
+        } else if (name == "log-flush") {
+            stop = set(o.log_flush_ms, 0, 60000);
         } else if (name == "bind") {
             unsigned char buf[sizeof(in6_addr)];
             if (inet_pton(AF_INET, value.c_str(), buf) != 1 &&
@@ -94,6 +100,11 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
         if (stop) return *stop;
     }
     return o;
+}
+
+int log_flush_ms(const Options &o, bool stderr_is_terminal) {
+    if (o.log_flush_ms >= 0) return o.log_flush_ms;
+    return stderr_is_terminal ? 0 : default_log_flush_ms;
 }
 
 }  // namespace server

@@ -20,7 +20,14 @@ struct Options {
     int idle_timeout_s = 300;
     int grace_s = 10;
     bool log_connections = true;  // --log-level all; errors: no per-connection lines
+    int log_flush_ms = -1;        // --log-flush; -1: the default below, 0 on a terminal
 };
+
+// How long a child holds its message lines by default (see log::hold_lines).
+constexpr int default_log_flush_ms = 100;
+// --log-flush as given, else the default; 0 for a terminal, whose reader
+// watches lines as they come (stdio's rule: line-buffered on a terminal).
+int log_flush_ms(const Options &o, bool stderr_is_terminal);
 
 std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[]);
 

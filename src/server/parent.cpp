@@ -64,6 +64,7 @@ Parent::Parent(const Options &options, Listener listener, const signals::Setup &
     child_config_.rules = {options.reply, options.max_message};
     child_config_.idle_timeout_s = options.idle_timeout_s;
     child_config_.log_messages = options.log_connections;
+    child_config_.log_flush_ms = log_flush_ms(options, ::isatty(STDERR_FILENO) != 0);
     children_.reserve(static_cast<std::size_t>(options.max_children));
 }
 
@@ -143,7 +144,7 @@ void Parent::accept_some() {
 
 void Parent::spawn(sys::OwnFd conn, Peer peer) {
     // No stdio flush first: the server writes only through log::, which
-    // buffers nothing, so nothing can be written twice.
+    // holds lines only in a child, so nothing can be written twice.
     const pid_t pid = sys::fork();
     if (pid == 0) become_child(std::move(conn), peer);
     if (pid < 0) {
@@ -165,10 +166,11 @@ void Parent::become_child(sys::OwnFd conn, const Peer &peer) {
     constexpr std::string_view prefix = "serverfork: child for ";
     char title[prefix.size() + sizeof(Child::endpoint)];
     const std::size_t n = std::min(peer.endpoint.size(), sizeof title - prefix.size());
-    std::memcpy(title, prefix.data(), prefix.size());
-    std::memcpy(title + prefix.size(), peer.endpoint.data(), n);
-    proctitle::set({title, prefix.size() + n});
+    char *end = std::copy(prefix.begin(), prefix.end(), title);
+    end = std::copy_n(peer.endpoint.data(), n, end);
+    proctitle::set({title, static_cast<std::size_t>(end - title)});  // no NUL: a view
     const int status = serve_client(conn.get(), peer, child_config_);
+    log::flush_held();
     // _exit: the parent's atexit handlers and stdio buffers are not ours. It
     // also closes conn (and every other fd) at once: no close() call first.
     (void)conn.release();

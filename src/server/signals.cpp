@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "server/log.hpp"
 #include "sys/io.hpp"
 #include "sys/proc.hpp"
 
@@ -84,7 +85,8 @@ void drain(const Setup &setup) {
 }
 
 int reset_in_child(const Setup &setup) {
-    if (set(SIGCHLD, SIG_DFL) < 0 || set(SIGTERM, SIG_DFL) < 0 || set(SIGINT, SIG_IGN) < 0)
+    if (set(SIGCHLD, SIG_DFL) < 0 || set(SIGTERM, log::end_by_signal) < 0 ||
+        set(SIGINT, SIG_IGN) < 0)
         return -1;
     return sys::sigprocmask(SIG_SETMASK, &setup.original, nullptr);
 }

@@ -25,7 +25,8 @@ struct Setup {
 const char *install(Setup &setup);
 // Empties the wake pipe; call before looking at the flags.
 void drain(const Setup &setup);
-// In a new child: default dispositions, the original mask. SIGPIPE stays
+// In a new child: default dispositions but SIGTERM's, which writes the held
+// log lines first (log::end_by_signal), the original mask. SIGPIPE stays
 // ignored, and SIGINT is ignored: Ctrl-C in a terminal signals the whole
 // group, and the parent gives children their grace period. The wake pipe is
 // left open until the child's exit (two close() calls fewer per connection,
