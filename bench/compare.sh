@@ -152,19 +152,40 @@ start tcpserver "$work/tcpserver.log" tcpserver -1 -HRl0 -c 256 127.0.0.1 0 cat
 start iterative "$work/iterative.log" "$B/bench/iterative_server"
 fork_contenders=(lean serverfork serverfork-quiet serverfork-noshims socat tcpserver)
 
+# CPU ticks a server has used, its reaped children's included: fields 14-17
+# of /proc/PID/stat, counted after the last ')' (the name may hold anything).
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 + $14 + $15 }'; }
+hz=$(getconf CLK_TCK)
+# Until the server has no child left (all reaped, so counted), at most 5 s.
+wait_reaped() {
+    for _ in $(seq 100); do
+        [ -z "$(ps -o pid= --ppid "$1")" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 results=$out/results.tsv
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-echo -e "mode\tclients\tcontender\tround\tops_per_s\tp99_us\terrors" >"$results"
+echo -e "mode\tclients\tcontender\tround\tops_per_s\tp99_us\terrors\tcpu_us_per_op" >"$results"
 run() { # MODE CLIENTS CONTENDER ROUND
     : >"$work/$3.log.err"  # serverfork logs messages here: keep the disk small
-    local json
+    local json ticks0 ticks1
+    wait_reaped "${pid[$3]}"
+    ticks0=$(cpu_ticks "${pid[$3]}")
     json=$("${client_cpu[@]}" "$B/bench/msgbench" --port "${port[$3]}" --mode "$1" --clients "$2" \
         --seconds "$seconds" --warmup "$warmup" --label "$3" | tail -n 1)
+    # The server's CPU per operation, warm-up included: a figure that the
+    # scheduler's luck (which core wakes whom) moves far less than ops/s.
+    local cpu=0
+    wait_reaped "${pid[$3]}" && ticks1=$(cpu_ticks "${pid[$3]}") && cpu=$(awk -v t=$((ticks1 - ticks0)) \
+        -v hz="$hz" -v n="$(grep -o '"all_ops":[0-9]*' <<<"$json" | cut -d: -f2)" \
+        'BEGIN { printf "%.2f", n > 0 ? t * 1e6 / hz / n : 0 }')
     local ops p99 err
     ops=$(grep -o '"ops_per_s":[0-9.]*' <<<"$json" | cut -d: -f2)
     p99=$(grep -o '"p99_us":[0-9.]*' <<<"$json" | cut -d: -f2)
     err=$(grep -o '"errors":[0-9]*' <<<"$json" | cut -d: -f2)
-    echo -e "$1\t$2\t$3\t$4\t${ops:-0}\t${p99:-0}\t${err:-?}" | tee -a "$results" >&2
+    echo -e "$1\t$2\t$3\t$4\t${ops:-0}\t${p99:-0}\t${err:-?}\t$cpu" | tee -a "$results" >&2
 }
 
 echo "compare.sh: $rounds rounds of ${seconds}s (+${warmup}s warm-up), pin=$pin, load $load_before" >&2
@@ -177,7 +198,7 @@ for r in $(seq "$rounds"); do
     done
     json=$("${server_cpu[@]}" "$B/bench/fork_loop" "$seconds" | tail -n 1)
     ops=$(grep -o '"ops_per_s":[0-9.]*' <<<"$json" | cut -d: -f2)
-    echo -e "fork\t1\tfork-loop\t$r\t$ops\t0\t0" | tee -a "$results" >&2
+    echo -e "fork\t1\tfork-loop\t$r\t$ops\t0\t0\t0" | tee -a "$results" >&2
 done
 for name in "${!pid[@]}"; do stop "$name"; done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -192,35 +213,39 @@ function median(a, n,   i, j, t) {
 function flush() {
     if (n == 0) return
     m = median(ops, n); lo = ops[1]; hi = ops[n]
-    print key_mode, key_clients, key_name, m, (m > 0 ? (hi - lo) / m * 100 : 0), median(p99, n), errs
+    print key_mode, key_clients, key_name, m, (m > 0 ? (hi - lo) / m * 100 : 0), median(p99, n), errs, median(cpu, n)
 }
 {
     k = $1 SUBSEP $2 SUBSEP $3
     if (k != prev) { flush(); n = 0; errs = 0; prev = k; key_mode = $1; key_clients = $2; key_name = $3 }
-    n++; ops[n] = $5; p99[n] = $6; errs += $7
+    n++; ops[n] = $5; p99[n] = $6; errs += $7; cpu[n] = $8
 }
 END { flush() }' >"$summary"
 
 # Ratios to lean in the same mode and client count.
 table=$out/table.md
 {
-    echo "| mode | clients | contender | ops/s (median) | spread | p99 µs (median) | × lean | errors |"
-    echo "|---|---:|---|---:|---:|---:|---:|---:|"
+    echo "| mode | clients | contender | ops/s (median) | spread | p99 µs (median) | × lean | errors | server CPU µs/op | CPU × lean |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
     awk -F'\t' -v OFS=' | ' '
-    NR == FNR { if ($3 == "lean") lean[$1 SUBSEP $2] = $4; next }
+    NR == FNR { if ($3 == "lean") { lean[$1 SUBSEP $2] = $4; lcpu[$1 SUBSEP $2] = $8 }; next }
     {
-        l = lean[$1 SUBSEP $2]
+        l = lean[$1 SUBSEP $2]; lc = lcpu[$1 SUBSEP $2]
         r = (l > 0 ? sprintf("%.2f", $4 / l) : "-")
+        c = ($8 > 0 ? sprintf("%.2f", $8) : "-")
+        rc = (lc > 0 && $8 > 0 ? sprintf("%.2f", $8 / lc) : "-")
         if ($1 == "fork") r = (lean["conn" SUBSEP 1] > 0 ? sprintf("%.2f (vs conn 1)", $4 / lean["conn" SUBSEP 1]) : "-")
-        printf "| %s | %s | %s | %.0f | %.0f%% | %.0f | %s | %s |\n", $1, $2, $3, $4, $5, $6, r, $7
+        printf "| %s | %s | %s | %.0f | %.0f%% | %.0f | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, r, $7, c, rc
     }' "$summary" "$summary"
 } >"$table"
 cat "$table"
 
 # Targets, as ratios of medians from this run.
 awk -F'\t' '
-{ v[$1 SUBSEP $2 SUBSEP $3] = $4 }
+{ v[$1 SUBSEP $2 SUBSEP $3] = $4; cpu[$1 SUBSEP $2 SUBSEP $3] = $8 }
 function ratio(m, c, a, b) { return (v[m SUBSEP c SUBSEP b] > 0 ? v[m SUBSEP c SUBSEP a] / v[m SUBSEP c SUBSEP b] : 0) }
+# The same comparison by server CPU per op: b's over a's, so that higher is better too.
+function cratio(m, c, a, b) { return (cpu[m SUBSEP c SUBSEP a] > 0 ? cpu[m SUBSEP c SUBSEP b] / cpu[m SUBSEP c SUBSEP a] : 0) }
 function check(what, r, goal) { printf "  %-52s %.2f  (target %s %.2f) %s\n", what, r, ">=", goal, (r >= goal ? "met" : "NOT met") }
 END {
     print "targets (4 clients, this run):"
@@ -230,6 +255,13 @@ END {
     check("serverfork --quiet msg/s vs lean", ratio("msg", 4, "serverfork-quiet", "lean"), 0.95)
     check("serverfork (shims) conn/s vs shims compiled out", ratio("conn", 4, "serverfork", "serverfork-noshims"), 0.98)
     check("serverfork (shims) msg/s vs shims compiled out", ratio("msg", 4, "serverfork", "serverfork-noshims"), 0.98)
+    print "the same by server CPU per op (the other's CPU/op over serverfork's):"
+    check("serverfork conn vs lean, by CPU", cratio("conn", 4, "serverfork", "lean"), 0.90)
+    check("serverfork conn vs socat, by CPU", cratio("conn", 4, "serverfork", "socat"), 2.00)
+    check("serverfork msg vs lean, by CPU", cratio("msg", 4, "serverfork", "lean"), 0.95)
+    check("serverfork --quiet msg vs lean, by CPU", cratio("msg", 4, "serverfork-quiet", "lean"), 0.95)
+    check("serverfork (shims) conn vs shims compiled out, by CPU", cratio("conn", 4, "serverfork", "serverfork-noshims"), 0.98)
+    check("serverfork (shims) msg vs shims compiled out, by CPU", cratio("msg", 4, "serverfork", "serverfork-noshims"), 0.98)
 }' "$summary"
 echo "load average before: $load_before; after: $load_after"
 

@@ -51,7 +51,8 @@ constexpr const char *usage =
     "  -h, --help         show this help\n"
     "\n"
     "Output: one human line, then one JSON line: ops, ops_per_s, p50_us, p90_us,\n"
-    "p99_us, max_us and errors (refused, reset, timeout, short, other).\n"
+    "p99_us, max_us and errors (refused, reset, timeout, short, other), and\n"
+    "all_ops, the operations done warm-up included (for a server's CPU per op).\n"
     "Exit status: 0 without errors, 1 with any error (or no operation), 2 on a\n"
     "bad command line.\n";
 
@@ -91,6 +92,7 @@ Err classify(int e) {
 
 struct Result {
     std::vector<std::uint32_t> latency_ns_capped;  // per measured op, in ns (max ~4 s)
+    long all_ops = 0;  // warm-up and the last, unmeasured op included
     long errors[err_count] = {};
     int first_errno = 0;
 };
@@ -120,6 +122,7 @@ public:
                 std::this_thread::sleep_for(std::chrono::milliseconds(1));
                 continue;
             }
+            ++r.all_ops;
             if (t0 >= from_ && t1 <= stop_) {
                 const auto ns = std::chrono::duration_cast<nanoseconds>(t1 - t0).count();
                 r.latency_ns_capped.push_back(
@@ -314,7 +317,9 @@ int main(int argc, char **argv) {
     std::vector<std::uint32_t> lat;
     long errors[err_count] = {};
     int first_errno = 0;
+    long all_ops = 0;
     for (auto &r : results) {
+        all_ops += r.all_ops;
         lat.insert(lat.end(), r.latency_ns_capped.begin(), r.latency_ns_capped.end());
         for (int e = 0; e < err_count; ++e) errors[e] += r.errors[e];
         if (first_errno == 0) first_errno = r.first_errno;
@@ -349,6 +354,6 @@ int main(int argc, char **argv) {
         json_string(c.label).c_str(), mode, framing, c.clients, c.seconds, lat.size(), ops_s,
         pct(0.50), pct(0.90), pct(0.99), lat.empty() ? 0.0 : lat.back() / 1000.0, total_errors);
     for (int e = 0; e < err_count; ++e) std::printf(",\"%s\":%ld", err_names[e], errors[e]);
-    std::printf("}\n");
+    std::printf(",\"all_ops\":%ld}\n", all_ops);
     return total_errors == 0 && !lat.empty() ? 0 : 1;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One second of msgbench per mode against a serverfork started here on a free
 # loopback port: msgbench runs, counts operations and reports no error. The
-# server is stopped by its pid and reaped; none of its children may remain.
+# server is stopped by its pid and reaped; none of its children may remain,
+# and its log holds one line per message served (the held lines all written).
 # usage: smoke.sh MSGBENCH SERVERFORK
 set -u
 msgbench=$1 serverfork=$2
@@ -27,7 +28,7 @@ for _ in $(seq 100); do
 done
 [ -n "$port" ] || { echo "FAIL: serverfork did not start"; cat "$dir/err"; exit 1; }
 
-status=0
+status=0 served=0
 for mode in conn msg; do
     out=$("$msgbench" --port "$port" --mode "$mode" --clients 2 --seconds 1 --warmup 0)
     rc=$?
@@ -37,6 +38,7 @@ for mode in conn msg; do
         echo "FAIL: msgbench --mode $mode exited $rc or reported errors"
         status=1
     fi
+    served=$((served + $(grep -o '"all_ops":[0-9]*' <<<"$json" | cut -d: -f2)))
 done
 
 kill -TERM "$server"
@@ -47,4 +49,6 @@ server=
 left=$(ps -o pid= --ppid "$server_pid" 2>/dev/null | wc -l)
 [ "$left" -eq 0 ] || { echo "FAIL: $left children left"; status=1; }
 grep -q '^Server: stopped$' "$dir/out" || { echo "FAIL: no 'Server: stopped'"; status=1; }
+logged=$(grep -c '^Message received: hello$' "$dir/err")
+[ "$logged" -eq "$served" ] || { echo "FAIL: $served messages served, $logged logged"; status=1; }
 exit $status
