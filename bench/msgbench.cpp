@@ -92,7 +92,7 @@ Err classify(int e) {
 
 struct Result {
     std::vector<std::uint32_t> latency_ns_capped;  // per measured op, in ns (max ~4 s)
-    long all_ops = 0;  // warm-up and the last, unmeasured op included
+    long all_ops = 0;                              // warm-up and the last, unmeasured op included
     long errors[err_count] = {};
     int first_errno = 0;
 };
