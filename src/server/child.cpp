@@ -64,8 +64,11 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
     // of that meanwhile. setsockopt() is called only when the bound changes,
     // which a steady conversation never does.
     const auto hold = std::chrono::microseconds(config.log_flush_ms) * 1000 / 2;
-    const bool holding = config.log_messages && hold.count() > 0;
-    log::hold_lines(holding);
+    // Held from the second batch of messages on: a connection of one message
+    // (the conn benchmark, a quick nc) writes its line at once, without the
+    // setsockopt() that bounds a held line's wait.
+    const bool may_hold = config.log_messages && hold.count() > 0;
+    bool holding = false;
     auto idle_deadline = net::Deadline::in(idle);
     auto flush_deadline = net::Deadline::never();  // for the oldest held line
     bool timing = false;                           // flush_deadline is set
@@ -162,7 +165,12 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             }
         }
         if (end >= 0) return end;
-        if (holding) flush_if_due();
+        if (holding) {
+            flush_if_due();
+        } else if (any && may_hold) {
+            log::hold_lines(true);
+            holding = true;
+        }
         if (!any) {
             end = wait_only_what_is_left();  // part of a message: the deadline stays
         } else {
