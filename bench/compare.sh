@@ -2,12 +2,16 @@
 # The comparison run: builds serverfork with and without shims (Release),
 # starts every contender once on loopback, runs msgbench against them
 # interleaved (A B C ... A B C ...) for several rounds, stops each by its pid,
-# and prints medians, spreads and ratios to the lean C server. Compare ratios
-# from one invocation only, never absolute numbers across runs.
+# and prints medians, spreads and ratios to the lean C server, of ops/s and of
+# the server's CPU time per op. Compare ratios from one invocation only, never
+# absolute numbers across runs.
 #
-# usage: bench/compare.sh [--rounds N] [--seconds S] [--clients "1 2 4 8"]
-#                         [--msg-clients "1 4"] [--pin none|same|split] [--out DIR]
-#                         [--replot]
+# usage: bench/compare.sh [--rounds N] [--msg-repeat K] [--seconds S]
+#                         [--clients "1 2 4 8"] [--msg-clients "1 4"]
+#                         [--pin none|same|split] [--out DIR] [--replot]
+#   --msg-repeat K  msg mode K times per round (default 3): unpinned, its
+#                   ops/s swing between two levels with where the scheduler
+#                   puts clients and children, so it needs more runs
 #   --pin same   server and clients on CPU 0 (no cross-core wake-ups)
 #   --pin split  server on CPU 0, clients on CPU 1 (every wake-up crosses)
 #   --replot     only redraw DIR's PNG from its summary.tsv
@@ -15,17 +19,18 @@ set -u
 cd "$(dirname "$0")/.."
 root=$PWD
 
-rounds=3 seconds=2 warmup=1 clients="1 2 4 8" msg_clients="1 4" pin=none out=bench/results replot=0
+rounds=3 msg_repeat=3 seconds=2 warmup=1 clients="1 2 4 8" msg_clients="1 4" pin=none out=bench/results replot=0
 while [ $# -gt 0 ]; do
     case $1 in
     --rounds) rounds=$2; shift 2 ;;
+    --msg-repeat) msg_repeat=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --msg-clients) msg_clients=$2; shift 2 ;;
     --pin) pin=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --replot) replot=1; shift ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -180,7 +185,7 @@ run() { # MODE CLIENTS CONTENDER ROUND
     local cpu=0
     wait_reaped "${pid[$3]}" && ticks1=$(cpu_ticks "${pid[$3]}") && cpu=$(awk -v t=$((ticks1 - ticks0)) \
         -v hz="$hz" -v n="$(grep -o '"all_ops":[0-9]*' <<<"$json" | cut -d: -f2)" \
-        'BEGIN { printf "%.2f", n > 0 ? t * 1e6 / hz / n : 0 }')
+        'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }')
     local ops p99 err
     ops=$(grep -o '"ops_per_s":[0-9.]*' <<<"$json" | cut -d: -f2)
     p99=$(grep -o '"p99_us":[0-9.]*' <<<"$json" | cut -d: -f2)
@@ -193,8 +198,10 @@ for r in $(seq "$rounds"); do
     for c in $clients; do
         for name in "${fork_contenders[@]}" iterative; do run conn "$c" "$name" "$r"; done
     done
-    for c in $msg_clients; do
-        for name in "${fork_contenders[@]}"; do run msg "$c" "$name" "$r"; done
+    for k in $(seq "$msg_repeat"); do
+        for c in $msg_clients; do
+            for name in "${fork_contenders[@]}"; do run msg "$c" "$name" "$r.$k"; done
+        done
     done
     json=$("${server_cpu[@]}" "$B/bench/fork_loop" "$seconds" | tail -n 1)
     ops=$(grep -o '"ops_per_s":[0-9.]*' <<<"$json" | cut -d: -f2)
@@ -255,7 +262,7 @@ END {
     check("serverfork --quiet msg/s vs lean", ratio("msg", 4, "serverfork-quiet", "lean"), 0.95)
     check("serverfork (shims) conn/s vs shims compiled out", ratio("conn", 4, "serverfork", "serverfork-noshims"), 0.98)
     check("serverfork (shims) msg/s vs shims compiled out", ratio("msg", 4, "serverfork", "serverfork-noshims"), 0.98)
-    print "the same by server CPU per op (the other's CPU/op over serverfork's):"
+    print "the same by server CPU per op (the other CPU/op over serverfork CPU/op):"
     check("serverfork conn vs lean, by CPU", cratio("conn", 4, "serverfork", "lean"), 0.90)
     check("serverfork conn vs socat, by CPU", cratio("conn", 4, "serverfork", "socat"), 2.00)
     check("serverfork msg vs lean, by CPU", cratio("msg", 4, "serverfork", "lean"), 0.95)
