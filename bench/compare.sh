@@ -251,7 +251,7 @@ cat "$table"
 awk -F'\t' '
 { v[$1 SUBSEP $2 SUBSEP $3] = $4; cpu[$1 SUBSEP $2 SUBSEP $3] = $8 }
 function ratio(m, c, a, b) { return (v[m SUBSEP c SUBSEP b] > 0 ? v[m SUBSEP c SUBSEP a] / v[m SUBSEP c SUBSEP b] : 0) }
-# The same comparison by server CPU per op: b's over a's, so that higher is better too.
+# The same comparison by server CPU per op, the other CPU over serverfork CPU: higher is better too.
 function cratio(m, c, a, b) { return (cpu[m SUBSEP c SUBSEP a] > 0 ? cpu[m SUBSEP c SUBSEP b] / cpu[m SUBSEP c SUBSEP a] : 0) }
 function check(what, r, goal) { printf "  %-52s %.2f  (target %s %.2f) %s\n", what, r, ">=", goal, (r >= goal ? "met" : "NOT met") }
 END {
