@@ -43,14 +43,12 @@ void write_all(int fd, iovec *v, std::size_t n) {
 }
 
 // A child's held lines (hold_lines). Only the main flow writes them;
-// end_by_signal() may interrupt it anywhere and writes the first held_used
-// bytes, which are whole lines: the count grows only after a line is copied.
-// PIPE_BUF: one write of them is atomic in a pipe.
+// end_by_signal() may interrupt it anywhere but in flush_held() and writes
+// the first held_used bytes, which are whole lines: the count grows only
+// after a line is copied. PIPE_BUF: one write of them is atomic in a pipe.
 bool holding = false;
 char held[PIPE_BUF];
 volatile sig_atomic_t held_used = 0;
-volatile sig_atomic_t flushing = 0;  // flush_held() is writing them
-volatile sig_atomic_t ended_by = 0;  // the signal that came meanwhile
 
 // sig's default action, now or, in its handler, when the handler returns.
 void die_by(int sig) {
@@ -73,20 +71,21 @@ bool lines_held() { return held_used > 0; }
 void flush_held() {
     if (held_used == 0) return;
     const int saved = errno;
-    flushing = 1;
+    // SIGTERM waits until the lines are written and forgotten: its handler
+    // would write them again. Two calls a block, none a message.
+    sigset_t term;
+    sigset_t old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    (void)::sigprocmask(SIG_BLOCK, &term, &old);
     iovec v{held, static_cast<std::size_t>(held_used)};
     write_all(STDERR_FILENO, &v, 1);
     held_used = 0;
-    flushing = 0;
+    (void)::sigprocmask(SIG_SETMASK, &old, nullptr);
     errno = saved;
-    if (ended_by != 0) die_by(ended_by);
 }
 
 void end_by_signal(int sig) {
-    if (flushing != 0) {  // flush_held() writes them, then ends the process
-        ended_by = sig;
-        return;
-    }
     const auto n = static_cast<std::size_t>(held_used);
     std::atomic_signal_fence(std::memory_order_acquire);
     iovec v{held, n};

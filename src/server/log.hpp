@@ -27,9 +27,9 @@ void failed(std::string_view call, std::string_view tail = {});
 void hold_lines(bool on);
 bool lines_held();  // something is held
 void flush_held();
-// For a handler: writes what is held (unless a flush is under way, which
-// then ends the process itself), then ends the process by sig's default
-// action, as if there had been no handler. Async-signal-safe.
+// SIGTERM's handler: writes what is held, then ends the process by the
+// signal's default action, as if there had been no handler (flush_held()
+// blocks SIGTERM while it writes). Async-signal-safe.
 void end_by_signal(int sig);
 
 }  // namespace server::log
