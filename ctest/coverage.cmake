@@ -16,8 +16,9 @@ if(NOT GCOVR)
   message(FATAL_ERROR "gcovr not found; install it with:\n  apt-get install -y gcovr")
 endif()
 
-# serverfork's children end with _exit, which skips writing .gcda files:
-# wrap _exit to dump the counters first (gcov_exit.c).
+# serverfork's children end with _exit, or raise the SIGTERM they die of,
+# which skip writing .gcda files: wrap both to dump the counters first
+# (gcov_exit.c).
 file(MAKE_DIRECTORY "${BUILD_DIR}")
 forkcheck_run("compiling gcov_exit.c" cc -c -O2 -Wall -Wextra -Werror
               "${CMAKE_CURRENT_LIST_DIR}/gcov_exit.c" -o "${BUILD_DIR}/gcov_exit.o")
@@ -25,7 +26,7 @@ forkcheck_configure_and_build(
   -DCMAKE_BUILD_TYPE=Debug
   "-DCMAKE_CXX_FLAGS=--coverage -O0"
   "-DCMAKE_C_FLAGS=--coverage -O0"
-  "-DCMAKE_EXE_LINKER_FLAGS=--coverage -Wl,--wrap=_exit ${BUILD_DIR}/gcov_exit.o")
+  "-DCMAKE_EXE_LINKER_FLAGS=--coverage -Wl,--wrap=_exit,--wrap=raise ${BUILD_DIR}/gcov_exit.o")
 
 # Counters of an earlier run would add up with this one.
 file(GLOB_RECURSE old_counts "${BUILD_DIR}/*.gcda")
