@@ -47,7 +47,8 @@ const Expectation table[] = {
      "logged, retried every 100 ms; the child is reaped, no zombie"},
     {"sys/io/poll", EINTR, S::parent_poll, true, "", "the parent's wait is retried silently"},
     {"sys/io/poll", 0, S::parent_poll, true, "poll failed: %E; retrying in 100 ms",
-     "the parent logs, pauses 100 ms and serves on"},
+     "the parent logs, pauses 100 ms and serves on; while every poll fails, it still "
+     "reaps each child that exits"},
     {"sys/io/close", 0, S::close, true, "",
      "ignored: Linux frees the fd even then; no fd leaks, clients served"},
     {"sys/net/recv", EINTR, S::child_recv, true, "", "retried silently; the client is served"},

@@ -326,6 +326,27 @@ TEST(ChildFaults, RestoringTheIdleTimeoutFailsNamedAndTheServerServesOn) {
     child_timeout_option_fails(4);
 }
 
+// While the parent's poll keeps failing, SIGCHLD, unblocked only inside that
+// wait, is never taken: the parent must still reap a child that exits. The
+// first client's child is up before every poll fails; a second connection
+// wakes the parent's last good poll, and its next one fails.
+TEST(ParentFaults, AChildIsReapedWhileThePollKeepsFailing) {
+    const Schedule s{{"sys/io/poll", 0, ENOMEM, 0}};
+    SCOPED_TRACE("injected: " + describe(s));
+    FaultState state;
+    auto server = start_server(s, state);
+    TestClient first(server->port());
+    ASSERT_TRUE(first.send("hello\n"));
+    ASSERT_EQ(first.read_line(), "Hello, World!");
+    state.arm_next(0);
+    TestClient second(server->port());
+    ASSERT_TRUE(server->err_contains("poll failed: " + cli::errno_text(ENOMEM)));
+    ASSERT_TRUE(first.send("quit\n"));
+    EXPECT_EQ(first.read_line(), "Goodbye, 127.0.0.1");
+    EXPECT_TRUE(server->out_contains("(127.0.0.1:" + std::to_string(first.local_port()) +
+                                     ") exited with status 0"));
+}
+
 // A reply that would block makes the child wait with poll: if that fails, the
 // log names poll (not send). Every poll fails from the moment it is armed,
 // the parent's too (it logs and retries), so it is armed once the child runs.

@@ -95,13 +95,16 @@ int Parent::run() {
             timeout = static_cast<int>(reap_retry.count());
 
         const int n = wait_event(!full && !paused, timeout);
-        if (n < 0 && errno != EINTR) {
+        const bool wait_failed = n < 0 && errno != EINTR;
+        if (wait_failed) {
             log::failed("poll", "; retrying in 100 ms");
             // poll itself failing: pausing is the only way not to spin.
             const timespec pause{0, milliseconds(resource_backoff).count() * 1000000L};
             nanosleep(&pause, nullptr);
         }
-        if (signals::child_exited || reap_failed_) reap();
+        // SIGCHLD is taken only inside the wait: while it fails, look for
+        // exited children anyway, or they stay zombies.
+        if (signals::child_exited || reap_failed_ || wait_failed) reap();
         if (n > 0) accept_some();
     }
     shut_down();
