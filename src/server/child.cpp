@@ -63,19 +63,18 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
     // the oldest one's age after every recv() and a recv() waits at most half
     // of that meanwhile. setsockopt() is called only when the bound changes,
     // which a steady conversation never does.
-    const auto hold = std::chrono::microseconds(config.log_flush_ms) * 1000 / 2;
+    const auto hold = std::chrono::microseconds(std::chrono::milliseconds(config.log_flush_ms)) / 2;
     // Held from the second batch of messages on: a connection of one message
     // (the conn benchmark, a quick nc) writes its line at once, without the
     // setsockopt() that bounds a held line's wait.
     const bool may_hold = config.log_messages && hold.count() > 0;
-    bool holding = false;
     auto idle_deadline = net::Deadline::in(idle);
     auto flush_deadline = net::Deadline::never();  // for the oldest held line
     bool timing = false;                           // flush_deadline is set
     std::chrono::microseconds rcvtimeo = idle;     // SO_RCVTIMEO now
     // Waits of the next recv() at most `want`; 1, logged, if that fails, else -1.
     auto wait_at_most = [&](std::chrono::microseconds want) {
-        if (holding && log::lines_held()) want = std::min(want, hold);
+        if (log::lines_held()) want = std::min(want, hold);
         if (want == rcvtimeo) return -1;
         if (net::set_recv_timeout(fd, want) < 0) {
             failed("setsockopt SO_RCVTIMEO");
@@ -165,12 +164,8 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             }
         }
         if (end >= 0) return end;
-        if (holding) {
-            flush_if_due();
-        } else if (any && may_hold) {
-            log::hold_lines(true);
-            holding = true;
-        }
+        flush_if_due();
+        if (any && may_hold) log::hold_lines(true);
         if (!any) {
             end = wait_only_what_is_left();  // part of a message: the deadline stays
         } else {
