@@ -1,36 +1,52 @@
 #!/usr/bin/env bash
 # The comparison run: builds serverfork with and without shims (Release),
 # starts every contender once on loopback, runs msgbench against them
-# interleaved (A B C ... A B C ...) for several rounds, stops each by its pid,
-# and prints medians, spreads and ratios to the lean C server, of ops/s and of
-# the server's CPU time per op. Compare ratios from one invocation only, never
-# absolute numbers across runs.
+# interleaved (A B C ... then B C ... A, the order turned each round) for
+# several rounds, stops each by its pid, and prints medians, spreads and
+# ratios to the lean C server, of ops/s and of the server's CPU time per op,
+# and the targets as paired per-round ratios (bench/report.sh). Compare
+# ratios from one invocation only, never absolute numbers across runs.
 #
-# usage: bench/compare.sh [--rounds N] [--msg-repeat K] [--seconds S]
-#                         [--clients "1 2 4 8"] [--msg-clients "1 4"]
-#                         [--pin none|same|split] [--out DIR] [--replot]
+# usage: bench/compare.sh [--targets] [--rounds N] [--msg-repeat K]
+#                         [--seconds S] [--warmup W] [--clients "1 2 4 8"]
+#                         [--msg-clients "1 4"] [--pin none|same|split]
+#                         [--out DIR] [--replot]
+#   --targets       only what the targets need, many short rounds: 4 clients,
+#                   lean, serverfork (as shipped, quiet, shims out) and socat,
+#                   60 rounds of 1 s, no warm-up; out bench/results/targets
 #   --msg-repeat K  msg mode K times per round (default 3): unpinned, its
 #                   ops/s swing between two levels with where the scheduler
 #                   puts clients and children, so it needs more runs
 #   --pin same   server and clients on CPU 0 (no cross-core wake-ups)
 #   --pin split  server on CPU 0, clients on CPU 1 (every wake-up crosses)
 #   --replot     only redraw DIR's PNG from its summary.tsv
+# bench/report.sh DIR prints a finished run's table and targets again.
 set -u
 cd "$(dirname "$0")/.."
 root=$PWD
 
 rounds=3 msg_repeat=3 seconds=2 warmup=1 clients="1 2 4 8" msg_clients="1 4" pin=none out=bench/results replot=0
+contenders="lean serverfork serverfork-quiet serverfork-noshims socat tcpserver iterative" sweep=1
+# --targets first, so that any option after it (or before) still wins.
+for a in "$@"; do
+    if [ "$a" = --targets ]; then
+        rounds=60 msg_repeat=1 seconds=1 warmup=0 clients=4 msg_clients=4 out=bench/results/targets
+        contenders="lean serverfork serverfork-quiet serverfork-noshims socat" sweep=0
+    fi
+done
 while [ $# -gt 0 ]; do
     case $1 in
+    --targets) shift ;;
     --rounds) rounds=$2; shift 2 ;;
     --msg-repeat) msg_repeat=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --msg-clients) msg_clients=$2; shift 2 ;;
     --pin) pin=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --replot) replot=1; shift ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -146,16 +162,30 @@ start() {
 }
 
 sf=(--port 0 --bind 127.0.0.1 --max-children 256 --grace 1)
-start lean "$work/lean.log" "$B/bench/lean_server"
-start serverfork "$work/serverfork.log" "$B/serverfork" "${sf[@]}"
-start serverfork-quiet "$work/serverfork-quiet.log" "$B/serverfork" "${sf[@]}" --log-level errors
-start serverfork-noshims "$work/serverfork-noshims.log" "$NB/serverfork" "${sf[@]}"
-socat_port=$(free_port)
-fixed_port=$socat_port start socat "$work/socat.log" \
-    socat "TCP-LISTEN:$socat_port,bind=127.0.0.1,fork,reuseaddr,backlog=128" PIPE
-start tcpserver "$work/tcpserver.log" tcpserver -1 -HRl0 -c 256 127.0.0.1 0 cat
-start iterative "$work/iterative.log" "$B/bench/iterative_server"
-fork_contenders=(lean serverfork serverfork-quiet serverfork-noshims socat tcpserver)
+wanted() { [[ " $contenders " == *" $1 "* ]]; }
+wanted lean && start lean "$work/lean.log" "$B/bench/lean_server"
+wanted serverfork && start serverfork "$work/serverfork.log" "$B/serverfork" "${sf[@]}"
+wanted serverfork-quiet && start serverfork-quiet "$work/serverfork-quiet.log" "$B/serverfork" "${sf[@]}" --log-level errors
+wanted serverfork-noshims && start serverfork-noshims "$work/serverfork-noshims.log" "$NB/serverfork" "${sf[@]}"
+if wanted socat; then
+    socat_port=$(free_port)
+    fixed_port=$socat_port start socat "$work/socat.log" \
+        socat "TCP-LISTEN:$socat_port,bind=127.0.0.1,fork,reuseaddr,backlog=128" PIPE
+fi
+wanted tcpserver && start tcpserver "$work/tcpserver.log" tcpserver -1 -HRl0 -c 256 127.0.0.1 0 cat
+wanted iterative && start iterative "$work/iterative.log" "$B/bench/iterative_server"
+conn_contenders=() msg_contenders=()
+for name in $contenders; do
+    conn_contenders+=("$name")
+    [ "$name" = iterative ] || msg_contenders+=("$name")  # one client at a time
+done
+# The list turned by N places: each contender runs first, second, ... in turn,
+# so that none always runs right after the same one.
+turned() { # N NAME...
+    local n=$1 i
+    shift
+    for ((i = 0; i < $#; i++)); do echo "${@:$(((i + n) % $# + 1)):1}"; done
+}
 
 # CPU ticks a server has used, its reaped children's included: fields 14-17
 # of /proc/PID/stat, counted after the last ')' (the name may hold anything).
@@ -196,13 +226,14 @@ run() { # MODE CLIENTS CONTENDER ROUND
 echo "compare.sh: $rounds rounds of ${seconds}s (+${warmup}s warm-up), pin=$pin, load $load_before" >&2
 for r in $(seq "$rounds"); do
     for c in $clients; do
-        for name in "${fork_contenders[@]}" iterative; do run conn "$c" "$name" "$r"; done
+        for name in $(turned "$r" "${conn_contenders[@]}"); do run conn "$c" "$name" "$r"; done
     done
     for k in $(seq "$msg_repeat"); do
         for c in $msg_clients; do
-            for name in "${fork_contenders[@]}"; do run msg "$c" "$name" "$r.$k"; done
+            for name in $(turned "$((r + k))" "${msg_contenders[@]}"); do run msg "$c" "$name" "$r.$k"; done
         done
     done
+    [ "$sweep" = 1 ] || continue  # the machine's limit: not a target
     json=$("${server_cpu[@]}" "$B/bench/fork_loop" "$seconds" | tail -n 1)
     ops=$(grep -o '"ops_per_s":[0-9.]*' <<<"$json" | cut -d: -f2)
     echo -e "fork\t1\tfork-loop\t$r\t$ops\t0\t0\t0" | tee -a "$results" >&2
@@ -210,67 +241,9 @@ done
 for name in "${!pid[@]}"; do stop "$name"; done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# Medians per (mode, clients, contender); spread = (max - min) / median.
-summary=$out/summary.tsv
-tail -n +2 "$results" | sort -t$'\t' -k1,1 -k2,2n -k3,3 | awk -F'\t' -v OFS='\t' '
-function median(a, n,   i, j, t) {
-    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
-function flush() {
-    if (n == 0) return
-    m = median(ops, n); lo = ops[1]; hi = ops[n]
-    print key_mode, key_clients, key_name, m, (m > 0 ? (hi - lo) / m * 100 : 0), median(p99, n), errs, median(cpu, n)
-}
-{
-    k = $1 SUBSEP $2 SUBSEP $3
-    if (k != prev) { flush(); n = 0; errs = 0; prev = k; key_mode = $1; key_clients = $2; key_name = $3 }
-    n++; ops[n] = $5; p99[n] = $6; errs += $7; cpu[n] = $8
-}
-END { flush() }' >"$summary"
-
-# Ratios to lean in the same mode and client count.
-table=$out/table.md
-{
-    echo "| mode | clients | contender | ops/s (median) | spread | p99 µs (median) | × lean | errors | server CPU µs/op | CPU × lean |"
-    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"
-    awk -F'\t' -v OFS=' | ' '
-    NR == FNR { if ($3 == "lean") { lean[$1 SUBSEP $2] = $4; lcpu[$1 SUBSEP $2] = $8 }; next }
-    {
-        l = lean[$1 SUBSEP $2]; lc = lcpu[$1 SUBSEP $2]
-        r = (l > 0 ? sprintf("%.2f", $4 / l) : "-")
-        c = ($8 > 0 ? sprintf("%.2f", $8) : "-")
-        rc = (lc > 0 && $8 > 0 ? sprintf("%.2f", $8 / lc) : "-")
-        if ($1 == "fork") r = (lean["conn" SUBSEP 1] > 0 ? sprintf("%.2f (vs conn 1)", $4 / lean["conn" SUBSEP 1]) : "-")
-        printf "| %s | %s | %s | %.0f | %.0f%% | %.0f | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, r, $7, c, rc
-    }' "$summary" "$summary"
-} >"$table"
-cat "$table"
-
-# Targets, as ratios of medians from this run, by ops/s and by the server CPU
-# per op (the other CPU over serverfork CPU, so that higher is better both ways).
-awk -F'\t' '
-{ v["ops" SUBSEP $1 SUBSEP $2 SUBSEP $3] = $4; v["cpu" SUBSEP $1 SUBSEP $2 SUBSEP $3] = $8 }
-function ratio(k, m, c, a, b,   x, y) {
-    x = v[k SUBSEP m SUBSEP c SUBSEP a]; y = v[k SUBSEP m SUBSEP c SUBSEP b]
-    if (k == "cpu") return (x > 0 ? y / x : 0)
-    return (y > 0 ? x / y : 0)
-}
-function check(what, r, goal) { printf "  %-52s %.2f  (target %s %.2f) %s\n", what, r, ">=", goal, (r >= goal ? "met" : "NOT met") }
-END {
-    split("ops cpu", kinds, " ")
-    for (i = 1; i <= 2; i++) {
-        k = kinds[i]
-        print (k == "ops" ? "targets (4 clients, this run), by ops/s:" : "the same by server CPU per op (the other CPU/op over serverfork CPU/op):")
-        check("serverfork conn vs lean", ratio(k, "conn", 4, "serverfork", "lean"), 0.90)
-        check("serverfork conn vs socat", ratio(k, "conn", 4, "serverfork", "socat"), 2.00)
-        check("serverfork msg vs lean", ratio(k, "msg", 4, "serverfork", "lean"), 0.95)
-        check("serverfork --log-level errors msg vs lean", ratio(k, "msg", 4, "serverfork-quiet", "lean"), 0.95)
-        check("serverfork (shims) conn vs shims compiled out", ratio(k, "conn", 4, "serverfork", "serverfork-noshims"), 0.98)
-        check("serverfork (shims) msg vs shims compiled out", ratio(k, "msg", 4, "serverfork", "serverfork-noshims"), 0.98)
-    }
-}' "$summary"
+bench/report.sh "$out"
 echo "load average before: $load_before; after: $load_after"
 
-plot_png "$summary" "$out/compare-$pin.png" "$work"
-echo "results: $results, $summary, $table, plot: $out/compare-$pin.png"
+[ "$sweep" = 1 ] || { echo "results: $results, $out/summary.tsv, $out/table.md, $out/targets.txt"; exit 0; }
+plot_png "$out/summary.tsv" "$out/compare-$pin.png" "$work"
+echo "results: $results, $out/summary.tsv, $out/table.md, $out/targets.txt, plot: $out/compare-$pin.png"
