@@ -24,6 +24,7 @@
 
 #include "cli/args.hpp"
 #include "cli/tokens.hpp"
+#include "protocol/message.hpp"
 
 namespace {
 
@@ -57,7 +58,7 @@ constexpr const char *usage =
     "bad command line.\n";
 
 enum class Mode { conn, msg };
-enum class Framing { line, raw };
+using proto::Framing;
 
 struct Config {
     sockaddr_storage addr{};
@@ -242,19 +243,10 @@ std::variant<Config, cli::Stop> parse(int argc, const char *const argv[]) {
         } else if (name == "label") {
             c.label = value;
         } else if (name == "mode") {
-            if (value == "conn")
-                c.mode = Mode::conn;
-            else if (value == "msg")
-                c.mode = Mode::msg;
-            else
-                stop = cli::bad_value(prog, name, "conn or msg", value);
+            stop = cli::set_choice(prog, name, value, {{"conn", Mode::conn}, {"msg", Mode::msg}},
+                                   c.mode);
         } else if (name == "framing") {
-            if (value == "line")
-                c.framing = Framing::line;
-            else if (value == "raw")
-                c.framing = Framing::raw;
-            else
-                stop = cli::bad_value(prog, name, "line or raw", value);
+            stop = cli::set_choice(prog, name, value, proto::framings, c.framing);
         }
         if (stop) return *stop;
     }

@@ -432,3 +432,24 @@ TEST(Tokens, AFlagAfterDoubleDashIsAnOperand) {
     EXPECT_TRUE(t.flags.empty());
     EXPECT_EQ(t.operands, std::vector<std::string>{"--faults"});
 }
+
+TEST(SetChoice, AWordSetsWhatItStandsFor) {
+    enum class Pace { slow, steady, fast };
+    Pace p = Pace::slow;
+    EXPECT_FALSE(
+        cli::set_choice("prog", "pace", "fast",
+                        {{"slow", Pace::slow}, {"steady", Pace::steady}, {"fast", Pace::fast}}, p));
+    EXPECT_EQ(p, Pace::fast);
+}
+
+TEST(SetChoice, AnyOtherWordIsAUsageErrorListingTheWords) {
+    enum class Pace { slow, steady, fast };
+    Pace p = Pace::steady;
+    const auto stop =
+        cli::set_choice("prog", "pace", "Fast",
+                        {{"slow", Pace::slow}, {"steady", Pace::steady}, {"fast", Pace::fast}}, p);
+    ASSERT_TRUE(stop);
+    EXPECT_EQ(stop->exit_code, cli::exit_usage);
+    EXPECT_EQ(stop->text, "prog: --pace must be slow, steady or fast, not 'Fast'\n");
+    EXPECT_EQ(p, Pace::steady);  // left as it was
+}

@@ -47,4 +47,24 @@ std::optional<Stop> set_number(std::string_view prog, std::string_view name, std
                      "a number from " + std::to_string(lo) + " to " + std::to_string(hi), value);
 }
 
+// Sets field to what the word value stands for among choices; else a usage
+// Stop saying "--name must be A, B or C".
+template <class Field>
+std::optional<Stop> set_choice(std::string_view prog, std::string_view name, std::string_view value,
+                               std::initializer_list<std::pair<std::string_view, Field>> choices,
+                               Field &field) {
+    std::string words;
+    std::size_t i = 0;
+    for (const auto &[word, meaning] : choices) {
+        if (word == value) {
+            field = meaning;
+            return std::nullopt;
+        }
+        words += i == 0 ? "" : (i + 1 == choices.size() ? " or " : ", ");
+        words += word;
+        ++i;
+    }
+    return bad_value(prog, name, words, value);
+}
+
 }  // namespace cli

@@ -44,12 +44,8 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
         } else if (name == "timeout") {
             if (auto stop = cli::set_number(prog, name, value, 1, 3600, o.timeout_s)) return *stop;
         } else if (name == "framing") {
-            if (value == "line")
-                o.framing = proto::Framing::line;
-            else if (value == "raw")
-                o.framing = proto::Framing::raw;
-            else
-                return cli::bad_value(prog, name, "line or raw", value);
+            if (auto stop = cli::set_choice(prog, name, value, proto::framings, o.framing))
+                return *stop;
         }
     }
     return o;

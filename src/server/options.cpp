@@ -78,24 +78,14 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
                 stop = cli::bad_value(prog, name, "an IPv4 or IPv6 address", value);
             o.bind = value;
         } else if (name == "reply") {
-            if (value == "hello")
-                o.reply = proto::ReplyMode::hello;
-            else if (value == "echo")
-                o.reply = proto::ReplyMode::echo;
-            else
-                stop = cli::bad_value(prog, name, "hello or echo", value);
+            stop = cli::set_choice(
+                prog, name, value,
+                {{"hello", proto::ReplyMode::hello}, {"echo", proto::ReplyMode::echo}}, o.reply);
         } else if (name == "framing") {
-            if (value == "line")
-                o.framing = proto::Framing::line;
-            else if (value == "raw")
-                o.framing = proto::Framing::raw;
-            else
-                stop = cli::bad_value(prog, name, "line or raw", value);
+            stop = cli::set_choice(prog, name, value, proto::framings, o.framing);
         } else if (name == "log-level") {
-            if (value == "all" || value == "errors")
-                o.log_connections = value == "all";
-            else
-                stop = cli::bad_value(prog, name, "all or errors", value);
+            stop = cli::set_choice(prog, name, value, {{"all", true}, {"errors", false}},
+                                   o.log_connections);
         }
         if (stop) return *stop;
     }
