@@ -24,6 +24,15 @@ std::optional<Message> LineFramer::next(std::string_view &data) {
         const std::string_view piece = data.substr(0, complete ? nl : data.size());
         data.remove_prefix(complete ? nl + 1 : data.size());
 
+        // A whole line in one piece, as a lockstep client sends: one copy,
+        // straight into the message, not through buf_ (issue 6). The same
+        // limits as below: over max once its "\r" is gone is too long.
+        if (complete && buf_.empty() && !discarding_) {
+            std::string_view line = piece;
+            if (line.ends_with('\r')) line.remove_suffix(1);
+            if (line.size() > max_) return Message{{}, true};
+            return Message{std::string(line), false};
+        }
         if (discarding_) {
             discarding_ = !complete;
             continue;
