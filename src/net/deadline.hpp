@@ -11,9 +11,15 @@ public:
     using clock = std::chrono::steady_clock;
 
     static Deadline never() { return Deadline(clock::time_point::max()); }
-    static Deadline in(std::chrono::milliseconds d) { return Deadline(clock::now() + d); }
+    static Deadline in(std::chrono::milliseconds d) { return in(d, clock::now()); }
+    // The same from a now already read: a loop that asks several deadlines
+    // per turn reads the clock once (issue 6).
+    static Deadline in(std::chrono::milliseconds d, clock::time_point now) {
+        return Deadline(now + d);
+    }
 
-    bool expired() const { return clock::now() >= at_; }
+    bool expired() const { return expired(clock::now()); }
+    bool expired(clock::time_point now) const { return now >= at_; }
     // The time left, rounded up to the microsecond; zero once expired.
     std::chrono::microseconds left() const {
         const auto d = std::chrono::ceil<std::chrono::microseconds>(at_ - clock::now());

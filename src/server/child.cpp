@@ -95,13 +95,14 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
         return wait_at_most(left);
     };
     // Held lines past their time are written.
-    auto flush_if_due = [&]() {
+    auto flush_if_due = [&](net::Deadline::clock::time_point now) {
         if (!log::lines_held()) {
             timing = false;
         } else if (!timing) {
-            flush_deadline = net::Deadline::in(std::chrono::ceil<std::chrono::milliseconds>(hold));
+            flush_deadline =
+                net::Deadline::in(std::chrono::ceil<std::chrono::milliseconds>(hold), now);
             timing = true;
-        } else if (flush_deadline.expired()) {
+        } else if (flush_deadline.expired(now)) {
             log::flush_held();
             timing = false;
         }
@@ -164,12 +165,13 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             }
         }
         if (end >= 0) return end;
-        flush_if_due();
+        const auto now = net::Deadline::clock::now();  // one clock read a turn
+        flush_if_due(now);
         if (any && may_hold) log::hold_lines(true);
         if (!any) {
             end = wait_only_what_is_left();  // part of a message: the deadline stays
         } else {
-            idle_deadline = net::Deadline::in(idle);
+            idle_deadline = net::Deadline::in(idle, now);
             end = wait_at_most(idle);
         }
         if (end >= 0) return end;
