@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fixtures/process.hpp"
@@ -17,14 +18,21 @@ inline fixtures::ServerProcess start_server(std::vector<std::string> options = {
     return fixtures::ServerProcess(std::move(argv));
 }
 
+// The program's path, then args. Built forwards, not by an insert at the
+// front: GCC 12 with LTO warns (wrongly) of an overread in that insert.
+inline std::vector<std::string> command(const char *program, std::vector<std::string> args) {
+    std::vector<std::string> all{program};
+    all.reserve(args.size() + 1);
+    for (std::string &a : args) all.push_back(std::move(a));
+    return all;
+}
+
 inline std::vector<std::string> serverfork(std::vector<std::string> args) {
-    args.insert(args.begin(), SERVERFORK_PATH);
-    return args;
+    return command(SERVERFORK_PATH, std::move(args));
 }
 
 inline std::vector<std::string> msgclient(std::vector<std::string> args) {
-    args.insert(args.begin(), MSGCLIENT_PATH);
-    return args;
+    return command(MSGCLIENT_PATH, std::move(args));
 }
 
 // Lines of text, counted.
