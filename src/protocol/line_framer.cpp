@@ -6,9 +6,13 @@ namespace proto {
 
 LineFramer::LineFramer(std::size_t max_message) : max_(max_message) {}
 
+Message LineFramer::message_of(std::string_view line) const {
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    return line.size() > max_ ? Message{{}, true} : Message{std::string(line), false};
+}
+
 Message LineFramer::end_line() {
-    if (!buf_.empty() && buf_.back() == '\r') buf_.pop_back();
-    Message m = buf_.size() > max_ ? Message{{}, true} : Message{buf_, false};
+    Message m = message_of(buf_);
     buf_.clear();
     return m;
 }
@@ -25,14 +29,8 @@ std::optional<Message> LineFramer::next(std::string_view &data) {
         data.remove_prefix(complete ? nl + 1 : data.size());
 
         // A whole line in one piece, as a lockstep client sends: one copy,
-        // straight into the message, not through buf_ (issue 6). The same
-        // limits as below: over max once its "\r" is gone is too long.
-        if (complete && buf_.empty() && !discarding_) {
-            std::string_view line = piece;
-            if (line.ends_with('\r')) line.remove_suffix(1);
-            if (line.size() > max_) return Message{{}, true};
-            return Message{std::string(line), false};
-        }
+        // straight into the message, not through buf_ (issue 6).
+        if (complete && buf_.empty() && !discarding_) return message_of(piece);
         if (discarding_) {
             discarding_ = !complete;
             continue;

@@ -29,6 +29,9 @@ public:
     std::size_t capacity_bound() const { return max_ + 1; }
 
 private:
+    // A line without its "\n": one "\r" before it dropped, then too long if
+    // over max.
+    Message message_of(std::string_view line) const;
     Message end_line();
 
     std::size_t max_;
