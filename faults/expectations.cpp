@@ -59,6 +59,8 @@ const Expectation table[] = {
      "waits for the socket to drain, retries; the reply arrives"},
     {"sys/net/send", 0, S::child_send, false, "send failed: %E",
      "that child logs and exits 1; its client sees a close; others untouched"},
+    {"sys/proc/setitimer", 0, S::child_timer, false, "setitimer failed: %E",
+     "that child logs and exits 1; its client sees a close; others untouched"},
     {"sys/net/shutdown", 0, S::child_shutdown, true, "",
      "after quit: the goodbye arrives, the child closes at once (no linger)"},
     {"sys/proc/kill", 0, S::kill, true, "kill failed: %E",

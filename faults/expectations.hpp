@@ -23,6 +23,7 @@ enum class Scenario {
     close,              // the first close anywhere in the server fails
     child_recv,         // the second client's child: its first recv fails
     child_send,         // the second client's child: its first send fails
+    child_timer,        // the second client's child: its first setitimer fails
     child_shutdown,     // the child's shutdown after quit fails
     kill,               // the parent's kill at shutdown (after --grace 0) fails
     client_connect,     // msgclient's connect fails

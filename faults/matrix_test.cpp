@@ -131,12 +131,14 @@ void FaultMatrix::parent_side(int nth) {
     });
 }
 
-// The victim's child's first recv, or its first send, fails. A child waits in
+// The victim's child's first recv, send or setitimer fails. A child waits in
 // a blocking recv, counted when it starts, so the order of calls across the
 // server tree depends on timing: the fault is armed at run time instead, once
 // the bystander's child is blocked in its second recv (2 calls seen) and
 // before the victim connects. The next recv is then the victim's child's
-// first; the next send, its reply.
+// first; the next send, its reply; the next setitimer, its alarm's first
+// (the bystander's child set its own when it started, and sets it again
+// only when it holds a line, after its second message).
 void FaultMatrix::child_side() {
     const bool recv = e->scenario == Scenario::child_recv;
     with_bystander(
@@ -241,7 +243,8 @@ TEST_P(FaultMatrix, BehavesAsDocumented) {
     case Scenario::parent_poll:
     case Scenario::close: return parent_side(1);
     case Scenario::child_recv:
-    case Scenario::child_send: return child_side();
+    case Scenario::child_send:
+    case Scenario::child_timer: return child_side();
     case Scenario::child_shutdown: return shutdown_after_quit();
     case Scenario::kill: return kill_at_shutdown();
     case Scenario::client_connect:
@@ -272,58 +275,47 @@ TEST(StartupFaults, DualStackOptionFailureNamesItAndExitsOne) {
               "serverfork: setsockopt IPV6_V6ONLY [::]:0: " + cli::errno_text(ENOPROTOOPT) + "\n");
 }
 
-// The last setsockopt (the second on IPv4) gives the listener SO_RCVTIMEO,
-// the idle timeout its accepted sockets inherit.
-TEST(StartupFaults, ReceiveTimeoutOptionFailureNamesItAndExitsOne) {
-    const Schedule s{{"sys/net/setsockopt", 2, ENOMEM, 1}};
-    FaultState state;
-    fixtures::Process p(under_schedule(serverfork_args(), s, state));
-    EXPECT_EQ(p.exit_code(), 1) << "injected: " << describe(s) << "\nstderr:\n" << p.err();
-    EXPECT_TRUE(fired(state, s));
-    EXPECT_EQ(p.err(),
-              "serverfork: setsockopt SO_RCVTIMEO 127.0.0.1:0: " + cli::errno_text(ENOMEM) + "\n");
-}
-
 }  // namespace
 }  // namespace faults
 
 namespace faults {
 namespace {
 
-// While a message is incomplete the child bounds its next recv by the idle
-// time left (setsockopt SO_RCVTIMEO), and restores the full timeout once the
-// message is complete. Either call failing ends that child, logged and named;
-// the parent serves on. On IPv4 the listener's set-up makes calls 1 and 2.
-void child_timeout_option_fails(int nth) {
-    const Schedule s{{"sys/net/setsockopt", nth, ENOMEM, 1}};
+// A child sets its alarm (setitimer) when it starts, again when it first
+// holds a log line (to write it in time), and again after the alarm rang.
+// Either later call failing ends that child, logged and named, after the
+// held line is written; the parent serves on.
+void child_alarm_fails(int nth) {
+    const Schedule s{{"sys/proc/setitimer", nth, EINVAL, 1}};
     SCOPED_TRACE("injected: " + describe(s));
     FaultState state;
     auto server = start_server(s, state);
     {
         TestClient c(server->port());
-        ASSERT_TRUE(c.send("par"));  // part of a message: the timeout is cut
-        if (nth == 4) {
-            ASSERT_TRUE(fixtures::poll_until([&] { return state.calls(0) >= 3; }));
-            ASSERT_TRUE(c.send("tial\n"));  // complete: the full timeout again
-            EXPECT_EQ(c.read_line(), "Hello, World!");
-        }
-        EXPECT_TRUE(c.closed_by_server());
+        ASSERT_TRUE(c.send("one\n"));
+        ASSERT_EQ(c.read_line(), "Hello, World!");
+        ASSERT_TRUE(c.send("two\n"));  // held: the alarm must ring by its flush time
+        EXPECT_EQ(c.read_line(), "Hello, World!");
+        EXPECT_TRUE(c.closed_by_server());  // at once (2), or when it rang (3)
     }
     EXPECT_TRUE(fired(state, s));
-    EXPECT_TRUE(server->err_contains("setsockopt SO_RCVTIMEO failed: " + cli::errno_text(ENOMEM) +
-                                     " (client 127.0.0.1:"));
+    const std::string failure =
+        "serverfork: setitimer failed: " + cli::errno_text(EINVAL) + " (client 127.0.0.1:";
+    ASSERT_TRUE(server->err_contains(failure)) << server->err();
+    const std::string err = server->err();
+    EXPECT_LT(err.find("Message received: two\n"), err.find(failure)) << err;
     EXPECT_TRUE(server->out_contains("exited with status 1"));
     TestClient next(server->port());
     ASSERT_TRUE(next.send("still\n"));
     EXPECT_EQ(next.read_line(), "Hello, World!");
 }
 
-TEST(ChildFaults, CuttingTheIdleTimeoutFailsNamedAndTheServerServesOn) {
-    child_timeout_option_fails(3);
+TEST(ChildFaults, SettingTheAlarmForAHeldLineFailsNamedAndTheServerServesOn) {
+    child_alarm_fails(2);
 }
 
-TEST(ChildFaults, RestoringTheIdleTimeoutFailsNamedAndTheServerServesOn) {
-    child_timeout_option_fails(4);
+TEST(ChildFaults, SettingTheAlarmAfterItRangFailsNamedAndTheServerServesOn) {
+    child_alarm_fails(3);
 }
 
 // While the parent's poll keeps failing, SIGCHLD, unblocked only inside that

@@ -18,6 +18,7 @@ public:
         return Deadline(now + d);
     }
 
+    clock::time_point at() const { return at_; }
     bool expired() const { return expired(clock::now()); }
     bool expired(clock::time_point now) const { return now >= at_; }
     // The time left, rounded up to the microsecond; zero once expired.

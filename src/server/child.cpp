@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "net/recv_timeout.hpp"
 #include "net/transfer.hpp"
 #include "protocol/escape.hpp"
 #include "protocol/line_framer.hpp"
+#include "server/alarm.hpp"
 #include "server/log.hpp"
 #include "sys/net.hpp"
 
@@ -54,48 +54,38 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
         log::failed(call, tail);
     };
 
-    // The wait for a message is a blocking recv() bounded by the socket's
-    // SO_RCVTIMEO, the idle timeout inherited from the listener: no poll()
-    // per message (issue 6). The idle deadline moves only when a message is
-    // complete; after a recv() that brought part of one, or none, the next
-    // waits only what is left. Held log lines (log::hold_lines) bound the
-    // wait too: each is written within log_flush_ms, as the child looks at
-    // the oldest one's age after every recv() and a recv() waits at most half
-    // of that meanwhile. setsockopt() is called only when the bound changes,
-    // which a steady conversation never does.
+    // The wait for a message is a blocking recv(), with no poll() and no
+    // timeout on the socket (issue 6): the Alarm interrupts it when the idle
+    // time is over. The idle deadline moves only when a message is complete,
+    // so a client that dribbles part of a message is closed too. Held log
+    // lines (log::hold_lines) bound the wait as well: each is written within
+    // log_flush_ms, as the child looks at the oldest one's age after every
+    // recv() and the alarm rings at half of that meanwhile. The alarm is set
+    // only when it must ring earlier, or after it rang: once per connection
+    // and once per held block in a steady conversation.
     const auto hold = std::chrono::microseconds(std::chrono::milliseconds(config.log_flush_ms)) / 2;
     // Held from the second batch of messages on: a connection of one message
-    // (the conn benchmark, a quick nc) writes its line at once, without the
-    // setsockopt() that bounds a held line's wait.
+    // (the conn benchmark, a quick nc) writes its line at once.
     const bool may_hold = config.log_messages && hold.count() > 0;
-    auto idle_deadline = net::Deadline::in(idle);
+    // A lost ring (just before recv() blocks) is made up for this late at most.
+    constexpr std::chrono::microseconds again_at_most = std::chrono::milliseconds(50);
+    Alarm alarm(may_hold ? std::min(hold, again_at_most) : again_at_most);
+    auto now = net::Deadline::clock::now();
+    auto idle_deadline = net::Deadline::in(idle, now);
     auto flush_deadline = net::Deadline::never();  // for the oldest held line
     bool timing = false;                           // flush_deadline is set
-    std::chrono::microseconds rcvtimeo = idle;     // SO_RCVTIMEO now
-    // Waits of the next recv() at most `want`; 1, logged, if that fails, else -1.
-    auto wait_at_most = [&](std::chrono::microseconds want) {
-        if (log::lines_held()) want = std::min(want, hold);
-        if (want == rcvtimeo) return -1;
-        if (net::set_recv_timeout(fd, want) < 0) {
-            failed("setsockopt SO_RCVTIMEO");
-            return 1;
-        }
-        rcvtimeo = want;
-        return -1;
+    // At `now`: the alarm rings by the idle deadline and by the held lines'
+    // flush deadline. The child's exit status if setting it fails (1, logged),
+    // else -1.
+    auto ring_in_time = [&]() {
+        auto at = idle_deadline.at();
+        if (timing) at = std::min(at, flush_deadline.at());
+        if (alarm.no_later_than(at, now) == 0) return -1;
+        failed("setitimer");
+        return 1;
     };
-    // After a recv() that completed no message: the child's exit status if
-    // the idle time is over, else -1 to read on.
-    auto wait_only_what_is_left = [&]() {
-        const auto left = idle_deadline.left();
-        if (left.count() == 0) {
-            log::error("closing " + peer.endpoint + ": no message for " +
-                       std::to_string(config.idle_timeout_s) + " s");
-            return 0;
-        }
-        return wait_at_most(left);
-    };
-    // Held lines past their time are written.
-    auto flush_if_due = [&](net::Deadline::clock::time_point now) {
+    // At `now`: held lines past their time are written.
+    auto flush_if_due = [&]() {
         if (!log::lines_held()) {
             timing = false;
         } else if (!timing) {
@@ -107,6 +97,7 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             timing = false;
         }
     };
+    if (const int end = ring_in_time(); end >= 0) return end;
 
     // Logs and answers one message: the child's exit status if it must end
     // (1 when the send failed, 0 after the goodbye), else -1.
@@ -138,11 +129,17 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
                 failed("recv");
                 return 1;
             }
-            // SO_RCVTIMEO ran out (EAGAIN), or a signal came (EINTR): the
-            // client is quiet, a time to write what is held.
+            // The alarm rang (EINTR), or a spurious wake-up: the client is
+            // quiet, a time to write what is held.
             log::flush_held();
             timing = false;
-            if (const int end = wait_only_what_is_left(); end >= 0) return end;
+            now = net::Deadline::clock::now();
+            if (idle_deadline.expired(now)) {
+                log::error("closing " + peer.endpoint + ": no message for " +
+                           std::to_string(config.idle_timeout_s) + " s");
+                return 0;
+            }
+            if (const int end = ring_in_time(); end >= 0) return end;
             continue;
         }
         if (n == 0) {
@@ -165,16 +162,12 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             }
         }
         if (end >= 0) return end;
-        const auto now = net::Deadline::clock::now();  // one clock read a turn
-        flush_if_due(now);
+        now = net::Deadline::clock::now();  // one clock read a turn
+        flush_if_due();
         if (any && may_hold) log::hold_lines(true);
-        if (!any) {
-            end = wait_only_what_is_left();  // part of a message: the deadline stays
-        } else {
-            idle_deadline = net::Deadline::in(idle, now);
-            end = wait_at_most(idle);
-        }
-        if (end >= 0) return end;
+        // After part of a message only, the deadline stays.
+        if (any) idle_deadline = net::Deadline::in(idle, now);
+        if (end = ring_in_time(); end >= 0) return end;
     }
 }
 

@@ -22,10 +22,10 @@ struct Peer {
     std::string endpoint;  // ip:port, for logs
 };
 
-// Serves the connected socket fd, which must be blocking with SO_RCVTIMEO =
-// the idle timeout (accepted from the listener, which has it: Linux copies
-// it to accepted sockets). Returns the child's exit status: 0 after quit,
-// end of input or the idle timeout, 1 on a socket error.
+// Serves the connected socket fd, which must be blocking, with SIGALRM
+// handled by Alarm::on_ring without SA_RESTART (signals::install). Returns
+// the child's exit status: 0 after quit, end of input or the idle timeout,
+// 1 on a socket or timer error.
 int serve_client(int fd, const Peer &peer, const ChildConfig &config);
 
 }  // namespace server

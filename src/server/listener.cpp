@@ -4,12 +4,10 @@
 #include <netinet/in.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 #include "cli/args.hpp"
 #include "net/address.hpp"
-#include "net/recv_timeout.hpp"
 #include "sys/net.hpp"
 
 namespace server {
@@ -44,11 +42,6 @@ std::variant<Listener, std::string> open_listener(const Options &o) {
     if (family == AF_INET6 &&
         sys::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no) < 0)
         return fail("setsockopt IPV6_V6ONLY");
-    // The children's idle timeout: every accepted socket inherits it (Linux),
-    // so a child waits in a blocking recv(), without a poll() per message
-    // and without a setsockopt() per connection (issue 6).
-    if (net::set_recv_timeout(fd.get(), std::chrono::seconds(o.idle_timeout_s)) < 0)
-        return fail("setsockopt SO_RCVTIMEO");
     if (sys::bind(fd.get(), reinterpret_cast<sockaddr *>(&addr), addr_len) < 0) return fail("bind");
     if (sys::listen(fd.get(), o.backlog) < 0) return fail("listen");
     socklen_t len = sizeof addr;

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "server/alarm.hpp"
 #include "server/log.hpp"
 #include "sys/io.hpp"
 #include "sys/proc.hpp"
@@ -74,6 +75,12 @@ const char *install(Setup &setup) {
     if (set(SIGTERM, on_stop) < 0) return "sigaction SIGTERM";
     if (set(SIGINT, on_stop) < 0) return "sigaction SIGINT";
     if (set(SIGPIPE, SIG_IGN) < 0) return "sigaction SIGPIPE";
+    // For the children, which inherit it (no sigaction per connection): no
+    // SA_RESTART, so that it interrupts their blocking recv().
+    struct sigaction alarm {};
+    alarm.sa_handler = Alarm::on_ring;
+    sigemptyset(&alarm.sa_mask);
+    if (sys::sigaction(SIGALRM, &alarm, nullptr) < 0) return "sigaction SIGALRM";
     return nullptr;
 }
 

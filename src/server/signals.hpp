@@ -3,6 +3,7 @@
 // the flags below: on the parent's thread that interrupts the ppoll(); on
 // another thread (a preloaded library's, as fiu-run's) they also write a byte
 // to a pipe the parent polls. So no wakeup is lost. SIGPIPE is ignored.
+// SIGALRM gets the children's Alarm handler, which they inherit.
 #pragma once
 
 #include <signal.h>

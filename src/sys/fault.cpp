@@ -35,6 +35,7 @@ constexpr int waitpid_e[] = {EINTR, ECHILD};
 constexpr int kill_e[] = {EPERM, ESRCH};
 constexpr int sigaction_e[] = {EINVAL};
 constexpr int sigprocmask_e[] = {EINVAL};
+constexpr int setitimer_e[] = {EINVAL};
 
 constexpr FaultPoint table[] = {
     {Point::socket, "sys/net/socket", socket_e, false},
@@ -58,6 +59,7 @@ constexpr FaultPoint table[] = {
     {Point::kill, "sys/proc/kill", kill_e, false},
     {Point::sigaction, "sys/proc/sigaction", sigaction_e, false},
     {Point::sigprocmask, "sys/proc/sigprocmask", sigprocmask_e, false},
+    {Point::setitimer, "sys/proc/setitimer", setitimer_e, false},
     {Point::recv_reduce, "sys/net/recv/reduce", {}, true},
     {Point::send_reduce, "sys/net/send/reduce", {}, true},
 };

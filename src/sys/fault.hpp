@@ -30,6 +30,7 @@ enum class Point {
     kill,
     sigaction,
     sigprocmask,
+    setitimer,
     recv_reduce,
     send_reduce,
     count_

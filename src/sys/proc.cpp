@@ -32,4 +32,9 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *old) {
     return ::sigprocmask(how, set, old);
 }
 
+int setitimer(const itimerval &t) {
+    if (fails(Point::setitimer)) return -1;
+    return ::setitimer(ITIMER_REAL, &t, nullptr);
+}
+
 }  // namespace sys
