@@ -13,6 +13,7 @@
 #include "server/listener.hpp"
 #include "server/options.hpp"
 #include "server/signals.hpp"
+#include "sys/dontfork.hpp"
 
 namespace server {
 
@@ -46,10 +47,11 @@ private:
         std::string_view who() const { return {endpoint, len}; }
     };
     // The live children, flat and reserved for --max-children, so nothing is
-    // allocated per connection: each heap page the parent writes between
-    // forks costs it a copy-on-write fault (issue 6). A reaped child is found
-    // by a linear search; erasing moves the last entry into its place.
-    std::vector<Child> children_;
+    // allocated per connection, and in memory no child shares: a page the
+    // parent writes while a child has it costs a copy-on-write fault (issue
+    // 6). A reaped child is found by a linear search; erasing moves the last
+    // entry into its place.
+    std::vector<Child, sys::DontForkAllocator<Child>> children_;
     std::chrono::steady_clock::time_point accept_paused_until_{};
     bool reap_failed_ = false;
     bool at_limit_logged_ = false;
