@@ -25,7 +25,9 @@ int Alarm::set(clock::time_point at, clock::time_point now) {
     const auto in = std::max(std::chrono::ceil<std::chrono::microseconds>(at - now),
                              std::chrono::microseconds(1));
     const itimerval t{to_timeval(again_), to_timeval(in)};
-    rang = 0;
+    // Written only when set: a child that writes no static data page takes
+    // no copy-on-write fault for it.
+    if (rang != 0) rang = 0;
     if (sys::setitimer(t) < 0) return -1;
     at_ = at;
     return 0;

@@ -61,12 +61,13 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
     // lines (log::hold_lines) bound the wait as well: each is written within
     // log_flush_ms, as the child looks at the oldest one's age after every
     // recv() and the alarm rings at half of that meanwhile. The alarm is set
-    // only when it must ring earlier, or after it rang: once per connection
-    // and once per held block in a steady conversation.
+    // only when it must ring earlier, or after it rang: once per connection,
+    // and about twice per held block (--log-flush) in a steady conversation.
     const auto hold = std::chrono::microseconds(std::chrono::milliseconds(config.log_flush_ms)) / 2;
     // Held from the second batch of messages on: a connection of one message
     // (the conn benchmark, a quick nc) writes its line at once.
     const bool may_hold = config.log_messages && hold.count() > 0;
+    bool hold_from_now = false;  // a batch was answered, lines may be held
     // A lost ring (just before recv() blocks) is made up for this late at most.
     constexpr std::chrono::microseconds again_at_most = std::chrono::milliseconds(50);
     Alarm alarm(may_hold ? std::min(hold, again_at_most) : again_at_most);
@@ -147,6 +148,9 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
             return last ? std::max(answer(*last), 0) : 0;
         }
         std::string_view data(buf.data(), static_cast<std::size_t>(n));
+        // Set here, not after the first batch: a one-message connection
+        // writes no static data (a copy-on-write fault in the child).
+        if (hold_from_now) log::hold_lines(true);
         int end = -1;
         bool any = false;
         if (raw) {
@@ -164,9 +168,11 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
         if (end >= 0) return end;
         now = net::Deadline::clock::now();  // one clock read a turn
         flush_if_due();
-        if (any && may_hold) log::hold_lines(true);
         // After part of a message only, the deadline stays.
-        if (any) idle_deadline = net::Deadline::in(idle, now);
+        if (any) {
+            idle_deadline = net::Deadline::in(idle, now);
+            hold_from_now = may_hold;
+        }
         if (end = ring_in_time(); end >= 0) return end;
     }
 }

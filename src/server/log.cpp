@@ -62,6 +62,9 @@ void die_by(int sig) {
 }  // namespace
 
 void hold_lines(bool on) {
+    // Nothing is held while not holding. No write when nothing changes: a
+    // static data page a child does not write costs it no copy-on-write.
+    if (on == holding) return;
     if (!on) flush_held();
     holding = on;
 }
