@@ -245,6 +245,28 @@ TEST(ServerE2E, IdleTimeoutClosesSilentAndDribblingClients) {
     EXPECT_TRUE(server.childless_within());
 }
 
+// SIGALRM is a child's idle timer. One sent from outside (kill -ALRM) ends
+// neither the parent, which sets no timer, nor a child, which only looks at
+// its deadlines and waits on.
+TEST(ServerE2E, AStraySigalrmEndsNeitherTheParentNorAChild) {
+    auto server = e2e::start_server();
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("hi\n"));
+    ASSERT_EQ(c.read_line(), "Hello, World!");
+    const auto kids = server.children();
+    ASSERT_EQ(kids.size(), 1u);
+    ASSERT_EQ(::kill(kids[0].pid, SIGALRM), 0);
+    ASSERT_EQ(server.process().signal(SIGALRM), 0);
+    ASSERT_TRUE(c.send("still\n"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    TestClient next(server.port());
+    ASSERT_TRUE(next.send("new\n"));
+    EXPECT_EQ(next.read_line(), "Hello, World!");
+    EXPECT_TRUE(server.process().running());
+    EXPECT_FALSE(server.out_contains("killed by signal", 0ms)) << server.out();
+    EXPECT_EQ(server.err().find("closing"), std::string::npos) << server.err();
+}
+
 // A client that sends and never reads fills the socket both ways: the child's
 // reply cannot be sent, and it gives up at --idle-timeout, logged, instead of
 // blocking for ever; the parent serves on.
