@@ -21,11 +21,13 @@ trap 'rm -rf "$dir"' EXIT
         printf 'conn\t4\tsocat\t%d\t%d\t100\t0\t300\n' "$r" $((lean * 95 / 200))
         [ "$r" -le 3 ] && printf 'conn\t4\tserverfork-noshims\t%d\t%d\t100\t0\t125\n' "$r" $((lean * 95 / 100))
         # msg: serverfork 0.80 of lean; the quiet one 0.89 + r/100, so that
-        # its nine ratios are 0.90 ... 0.98 in a shuffled order.
+        # its nine ratios are 0.90 ... 0.98 in a shuffled order. By CPU the
+        # quiet one's ratios are 19/19, 19/20 ... 19/27: the interval's top
+        # is 19/20, the goal 0.95 exactly, which is undecided, not NOT met.
         q=$(((r * 4) % 9 + 1))
-        printf 'msg\t4\tlean\t%d.1\t200000\t40\t0\t4\n' "$r"
+        printf 'msg\t4\tlean\t%d.1\t200000\t40\t0\t19\n' "$r"
         printf 'msg\t4\tserverfork\t%d.1\t160000\t40\t1\t5\n' "$r"
-        printf 'msg\t4\tserverfork-quiet\t%d.1\t%d\t40\t0\t4\n' "$r" $((178000 + 2000 * q))
+        printf 'msg\t4\tserverfork-quiet\t%d.1\t%d\t40\t0\t%d\n' "$r" $((178000 + 2000 * q)) $((18 + q))
     done
 } >"$dir/results.tsv"
 
@@ -54,6 +56,8 @@ expect "a contender that did not run" "$targets" \
     'shims\) msg vs shims compiled out +no pairs in this run$'
 expect "by CPU, lean's CPU over serverfork's" "$by_cpu" \
     'serverfork conn vs lean +0\.80 \[0\.80, 0\.80\] 96%,  9 rounds  goal >= 0\.90  NOT met$'
+expect "a goal at the interval's top is undecided" "$by_cpu" \
+    'log-level errors msg vs lean +0\.83 \[0\.73, 0\.95\] 96%,  9 rounds  goal >= 0\.95  undecided'
 expect "the table: median and ratio to lean" "$(cat "$dir/table.md")" \
     '^\| conn \| 4 \| serverfork \| 8550 \| 22% \| 100 \| 0\.95 \| 0 \| 125\.00 \| 1\.25 \|$'
 expect "errors are summed" "$(cat "$dir/table.md")" \
