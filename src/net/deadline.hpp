@@ -21,11 +21,6 @@ public:
     clock::time_point at() const { return at_; }
     bool expired() const { return expired(clock::now()); }
     bool expired(clock::time_point now) const { return now >= at_; }
-    // The time left, rounded up to the microsecond; zero once expired.
-    std::chrono::microseconds left() const {
-        const auto d = std::chrono::ceil<std::chrono::microseconds>(at_ - clock::now());
-        return d.count() > 0 ? d : std::chrono::microseconds::zero();
-    }
     // For poll(): -1 for never, else the milliseconds left rounded up.
     int poll_timeout() const {
         if (at_ == clock::time_point::max()) return -1;

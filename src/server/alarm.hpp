@@ -19,8 +19,8 @@ public:
     using clock = net::Deadline::clock;
 
     // After ringing, the alarm rings again every `again` until it is set
-    // anew: a ring that comes after the last look at rang() and before recv()
-    // blocks is not lost, only late by at most that.
+    // anew: a ring that comes after the child last looked at the flag and
+    // before its recv() blocks is not lost, only late by at most that.
     explicit Alarm(std::chrono::microseconds again) : again_(again) {}
 
     // Rings at `at` (at once if it is past). -1 with errno on failure.
