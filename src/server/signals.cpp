@@ -50,7 +50,8 @@ int set(int sig, void (*handler)(int)) {
     struct sigaction sa {};
     sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = sig == SIGCHLD ? SA_NOCLDSTOP | SA_RESTART : SA_RESTART;
+    // SIGALRM, a child's idle timer, must interrupt its blocking recv().
+    sa.sa_flags = sig == SIGCHLD ? SA_NOCLDSTOP | SA_RESTART : sig == SIGALRM ? 0 : SA_RESTART;
     return sys::sigaction(sig, &sa, nullptr);
 }
 
@@ -75,12 +76,8 @@ const char *install(Setup &setup) {
     if (set(SIGTERM, on_stop) < 0) return "sigaction SIGTERM";
     if (set(SIGINT, on_stop) < 0) return "sigaction SIGINT";
     if (set(SIGPIPE, SIG_IGN) < 0) return "sigaction SIGPIPE";
-    // For the children, which inherit it (no sigaction per connection): no
-    // SA_RESTART, so that it interrupts their blocking recv().
-    struct sigaction alarm {};
-    alarm.sa_handler = Alarm::on_ring;
-    sigemptyset(&alarm.sa_mask);
-    if (sys::sigaction(SIGALRM, &alarm, nullptr) < 0) return "sigaction SIGALRM";
+    // For the children, which inherit it: no sigaction per connection.
+    if (set(SIGALRM, Alarm::on_ring) < 0) return "sigaction SIGALRM";
     return nullptr;
 }
 
