@@ -11,12 +11,15 @@ set -u
 [ $# -eq 1 ] && [ -f "$1/results.tsv" ] || { echo "usage: bench/report.sh DIR (DIR/results.tsv must exist)" >&2; exit 2; }
 dir=$1 results=$1/results.tsv
 
-# Medians per (mode, clients, contender); spread = (max - min) / median.
-tail -n +2 "$results" | sort -t$'\t' -k1,1 -k2,2n -k3,3 | awk -F'\t' -v OFS='\t' '
+# Sorts a[1..n] in place and returns its median; both awk programs below use it.
+median_awk='
 function median(a, n,   i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-}
+}'
+
+# Medians per (mode, clients, contender); spread = (max - min) / median.
+tail -n +2 "$results" | sort -t$'\t' -k1,1 -k2,2n -k3,3 | awk -F'\t' -v OFS='\t' "$median_awk"'
 function flush() {
     if (n == 0) return
     m = median(ops, n); lo = ops[1]; hi = ops[n]
@@ -54,7 +57,7 @@ cat "$dir/table.md"
 # is at or above the goal, not met if it is all below, else undecided: the
 # runs cannot tell. By CPU, the ratio is the other CPU/op over serverfork CPU/op,
 # so that higher is better both ways.
-awk -F'\t' '
+awk -F'\t' "$median_awk"'
 NR > 1 {
     ops[$1 SUBSEP $2 SUBSEP $3 SUBSEP $4] = $5; cpu[$1 SUBSEP $2 SUBSEP $3 SUBSEP $4] = $8
     round[$1 SUBSEP $2 SUBSEP $4] = 1
@@ -70,11 +73,10 @@ function pairs(kind, m, c, a, b,   key, p, x, y, n) {
     }
     return n
 }
-function check(kind, what, m, c, a, b, goal,   n, i, j, t, med, k, below, term, conf, lo, hi, verdict) {
+function check(kind, what, m, c, a, b, goal,   n, i, med, k, below, term, conf, lo, hi, verdict) {
     n = pairs(kind, m, c, a, b)
     if (n == 0) { printf "  %-46s no pairs in this run\n", what; return }
-    for (i = 2; i <= n; i++) for (j = i; j > 1 && r[j - 1] > r[j]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
-    med = n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2
+    med = median(r, n)  # r is sorted too, for the order statistics
     k = 0; below = 0; term = 2 ^ -n
     for (i = 0; i < n / 2; i++) {
         if (below + term > 0.025) break
