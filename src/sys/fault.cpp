@@ -92,7 +92,7 @@ namespace {
 // preload's wrapper, as the fault suite's fiu_init, comes first); nullptr if
 // libfiu is not loaded.
 template <class Fn>
-Fn libfiu(const char *name) {
+Fn libfiu(const char *name) noexcept {
     return reinterpret_cast<Fn>(dlsym(RTLD_DEFAULT, name));
 }
 
@@ -105,16 +105,13 @@ void fault_init() {
 #endif
 }
 
-FailFn fiu_fail_fn() {
 #if FORKCHECK_SHIMS
-    // Looked up once, in the parent before any fork: the libraries loaded
-    // at start are all there is (nothing here calls dlopen).
-    static const FailFn fail = libfiu<FailFn>("fiu_fail");
-    return fail;
-#else
-    return nullptr;
+// Looked up once, before main and so in the parent before any fork: the
+// libraries loaded at start are all there is (nothing here calls dlopen).
+// A plain variable, not a function's static: the shims read it at every
+// recv and send, and a static's guard costs a test each time (issue 6).
+const FailFn fiu_fail_at_start = libfiu<FailFn>("fiu_fail");
 #endif
-}
 
 void fault_set_errno(const FaultPoint &fp) {
 #if FORKCHECK_SHIMS
@@ -131,7 +128,7 @@ void fault_set_errno(const FaultPoint &fp) {
     errno = fp.errnos.empty() ? EIO : fp.errnos[i++ % fp.errnos.size()];
 }
 
-std::size_t reduced(Point p, std::size_t len) {
+std::size_t reduced_by_fiu(Point p, std::size_t len) {
 #if FORKCHECK_SHIMS
     const FailFn fail = fiu_fail_fn();
     if (fail != nullptr && len > 1 && fail(fault_point(p).name.data())) [[unlikely]] {
