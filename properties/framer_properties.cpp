@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "kept_messages.hpp"
 #include "protocol/line_framer.hpp"
 #include "protocol/reply.hpp"
 
@@ -25,19 +26,19 @@ rc::Gen<std::string> stream() {
         });
 }
 
-std::vector<proto::Message> frame(std::size_t max, const std::string &s,
-                                  const std::vector<std::size_t> &cuts, std::size_t *peak) {
+std::vector<kept::Message> frame(std::size_t max, const std::string &s,
+                                 const std::vector<std::size_t> &cuts, std::size_t *peak) {
     proto::LineFramer f(max);
-    std::vector<proto::Message> out;
+    std::vector<kept::Message> out;
     std::size_t at = 0;
     for (std::size_t i = 0; at < s.size(); ++i) {
         const std::size_t n =
             cuts.empty() ? s.size() : std::max<std::size_t>(1, cuts[i % cuts.size()]);
-        f.feed(std::string_view(s).substr(at, n), out);
+        kept::feed(f, std::string_view(s).substr(at, n), out);
         at += n;
         if (peak != nullptr) *peak = std::max(*peak, f.buffered());
     }
-    if (auto last = f.finish()) out.push_back(*last);
+    if (auto last = kept::finish(f)) out.push_back(*last);
     return out;
 }
 
@@ -74,8 +75,8 @@ RC_GTEST_PROP(FramerProperties, OneMessagePerLineAndOneReplyLinePerMessage, ()) 
         *rc::gen::element(proto::ReplyMode::hello, proto::ReplyMode::echo), max};
     for (const auto &m : messages) {
         RC_ASSERT(m.too_long || m.bytes.size() <= max);
-        const auto r = proto::reply_to(m, rules, "127.0.0.1");
-        RC_ASSERT(std::count(r.line.begin(), r.line.end(), '\n') == 1);
-        RC_ASSERT(r.line.back() == '\n');
+        const auto r = proto::reply_to(m.view(), rules, "127.0.0.1");
+        RC_ASSERT(std::count(r.line().begin(), r.line().end(), '\n') == 1);
+        RC_ASSERT(r.line().back() == '\n');
     }
 }

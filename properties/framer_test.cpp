@@ -4,25 +4,18 @@
 
 #include <algorithm>
 #include <optional>
-#include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "protocol/escape.hpp"
+#include "kept_messages.hpp"
 #include "protocol/line_framer.hpp"
-
-namespace proto {
-static void PrintTo(const Message &m, std::ostream *os) {
-    *os << (m.too_long ? "too_long" : "\"" + escape(m.bytes) + "\"");
-}
-}  // namespace proto
 
 namespace {
 
+using kept::Message;
 using proto::LineFramer;
-using proto::Message;
 
 using namespace std::string_literals;
 
@@ -35,10 +28,10 @@ std::vector<Message> frame_pieces(std::size_t max, const std::vector<std::string
     LineFramer f(max);
     std::vector<Message> out;
     for (const auto piece : pieces) {
-        f.feed(piece, out);
+        kept::feed(f, piece, out);
         EXPECT_LE(f.buffered(), f.capacity_bound());
     }
-    if (auto last = f.finish()) out.push_back(*last);
+    if (auto last = kept::finish(f)) out.push_back(*last);
     return out;
 }
 
@@ -147,19 +140,19 @@ TEST(LineFramer, OneMegabyteInChunksIsOneTooLongAndStaysBounded) {
     std::vector<Message> out;
     const std::string chunk(4096, 'z');
     for (std::size_t sent = 0; sent < (1u << 20); sent += chunk.size()) {
-        f.feed(chunk, out);
+        kept::feed(f, chunk, out);
         ASSERT_LE(f.buffered(), f.capacity_bound());
     }
-    f.feed("\nok\n", out);
+    kept::feed(f, "\nok\n", out);
     EXPECT_EQ(out, (std::vector{too_long, msg("ok")}));
 }
 
 TEST(LineFramer, TooLongIsReportedBeforeTheLineEnds) {
     LineFramer f(8);
     std::vector<Message> out;
-    f.feed("123456789", out);
+    kept::feed(f, "123456789", out);
     EXPECT_EQ(out, std::vector{too_long});
-    f.feed("more of the same line", out);
+    kept::feed(f, "more of the same line", out);
     EXPECT_EQ(out, std::vector{too_long}) << "one too_long per line";
 }
 
@@ -167,7 +160,7 @@ TEST(LineFramer, MaxBytesAndACarriageReturnAreNotYetTooLong) {
     // It may still be a line of max bytes ending in "\r\n".
     LineFramer f(8);
     std::vector<Message> out;
-    f.feed("12345678\r", out);
+    kept::feed(f, "12345678\r", out);
     EXPECT_TRUE(out.empty());
 }
 
@@ -198,35 +191,48 @@ TEST(LineFramer, EmptyLinesAreMessages) {
 TEST(LineFramer, FinishGivesTheUnterminatedLastLine) {
     LineFramer f(10);
     std::vector<Message> out;
-    f.feed("one\ntwo", out);
+    kept::feed(f, "one\ntwo", out);
     EXPECT_EQ(out, std::vector{msg("one")});
-    EXPECT_EQ(f.finish(), std::optional{msg("two")});
+    EXPECT_EQ(kept::finish(f), std::optional{msg("two")});
 }
 
 TEST(LineFramer, FinishWithNothingPendingGivesNothing) {
     LineFramer fresh(10);
-    EXPECT_EQ(fresh.finish(), std::nullopt);
+    EXPECT_EQ(kept::finish(fresh), std::nullopt);
 
     LineFramer after_line(10);
     std::vector<Message> out;
-    after_line.feed("one\n", out);
-    EXPECT_EQ(after_line.finish(), std::nullopt);
+    kept::feed(after_line, "one\n", out);
+    EXPECT_EQ(kept::finish(after_line), std::nullopt);
+}
+
+TEST(LineFramer, ALineCutInTwoIsGivenOnceEvenIfFinishFollowsIt) {
+    // The message views the framer's buffer: it holds until the next call,
+    // and finish() right after it must not give the line again.
+    LineFramer f(10);
+    std::string_view first = "on";
+    EXPECT_EQ(f.next(first), std::nullopt);
+    std::string_view rest = "e\n";
+    const auto m = f.next(rest);
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ(kept::of(*m), msg("one"));
+    EXPECT_EQ(kept::finish(f), std::nullopt);
 }
 
 TEST(LineFramer, FinishInsideATooLongLineGivesNothing) {
     LineFramer f(3);
     std::vector<Message> out;
-    f.feed("abcdefgh", out);
+    kept::feed(f, "abcdefgh", out);
     EXPECT_EQ(out, std::vector{too_long});
-    EXPECT_EQ(f.finish(), std::nullopt);
+    EXPECT_EQ(kept::finish(f), std::nullopt);
 }
 
 TEST(LineFramer, UnterminatedLineOfMaxBytesIsAMessage) {
     LineFramer f(3);
     std::vector<Message> out;
-    f.feed("abc", out);
+    kept::feed(f, "abc", out);
     EXPECT_TRUE(out.empty());
-    EXPECT_EQ(f.finish(), std::optional{msg("abc")});
+    EXPECT_EQ(kept::finish(f), std::optional{msg("abc")});
 }
 
 TEST(LineFramer, BufferNeverExceedsItsBoundWhateverIsFed) {
@@ -239,33 +245,33 @@ TEST(LineFramer, BufferNeverExceedsItsBoundWhateverIsFed) {
             std::string piece(rng() % (3 * max + 2), ' ');
             // Newlines rare enough that many lines run over the limit.
             for (auto &c : piece) c = rng() % 50 == 0 ? '\n' : alphabet[rng() % 3];
-            f.feed(piece, out);
+            kept::feed(f, piece, out);
             ASSERT_LE(f.buffered(), f.capacity_bound()) << "max " << max;
         }
     }
 }
 
 TEST(RawMessage, StripsOneTrailingNewline) {
-    EXPECT_EQ(proto::raw_message("hello\n"), msg("hello"));
-    EXPECT_EQ(proto::raw_message("hello\n\n"), msg("hello\n"));
+    EXPECT_EQ(kept::of(proto::raw_message("hello\n")), msg("hello"));
+    EXPECT_EQ(kept::of(proto::raw_message("hello\n\n")), msg("hello\n"));
 }
 
 TEST(RawMessage, StripsOneTrailingCrlf) {
-    EXPECT_EQ(proto::raw_message("hello\r\n"), msg("hello"));
-    EXPECT_EQ(proto::raw_message("hello\r\n\r\n"), msg("hello\r\n"));
-    EXPECT_EQ(proto::raw_message("hello\r\r\n"), msg("hello\r"));
+    EXPECT_EQ(kept::of(proto::raw_message("hello\r\n")), msg("hello"));
+    EXPECT_EQ(kept::of(proto::raw_message("hello\r\n\r\n")), msg("hello\r\n"));
+    EXPECT_EQ(kept::of(proto::raw_message("hello\r\r\n")), msg("hello\r"));
 }
 
 TEST(RawMessage, KeepsEverythingElse) {
-    EXPECT_EQ(proto::raw_message("hello"), msg("hello"));
-    EXPECT_EQ(proto::raw_message("a\nb"), msg("a\nb"));
-    EXPECT_EQ(proto::raw_message("\0\xff"s), msg("\0\xff"s));
-    EXPECT_EQ(proto::raw_message(""), msg(""));
+    EXPECT_EQ(kept::of(proto::raw_message("hello")), msg("hello"));
+    EXPECT_EQ(kept::of(proto::raw_message("a\nb")), msg("a\nb"));
+    EXPECT_EQ(kept::of(proto::raw_message("\0\xff"s)), msg("\0\xff"s));
+    EXPECT_EQ(kept::of(proto::raw_message("")), msg(""));
 }
 
 TEST(RawMessage, KeepsALoneTrailingCarriageReturn) {
     // Only "\n" or "\r\n" is a line ending; a final "\r" without "\n" is data.
-    EXPECT_EQ(proto::raw_message("hello\r"), msg("hello\r"));
+    EXPECT_EQ(kept::of(proto::raw_message("hello\r")), msg("hello\r"));
 }
 
 }  // namespace

@@ -8,28 +8,30 @@ LineFramer::LineFramer(std::size_t max_message) : max_(max_message) {}
 
 Message LineFramer::message_of(std::string_view line) const {
     if (line.ends_with('\r')) line.remove_suffix(1);
-    return line.size() > max_ ? Message{{}, true} : Message{std::string(line), false};
+    return line.size() > max_ ? Message{{}, true} : Message{line, false};
 }
 
 Message LineFramer::end_line() {
-    Message m = message_of(buf_);
-    buf_.clear();
-    return m;
+    given_ = true;
+    return message_of(buf_);
 }
 
-void LineFramer::feed(std::string_view data, std::vector<Message> &out) {
-    while (auto m = next(data)) out.push_back(std::move(*m));
+void LineFramer::forget_given_line() {
+    if (!given_) return;
+    buf_.clear();
+    given_ = false;
 }
 
 std::optional<Message> LineFramer::next(std::string_view &data) {
+    forget_given_line();
     while (!data.empty()) {
         const auto nl = data.find('\n');
         const bool complete = nl != std::string_view::npos;
         const std::string_view piece = data.substr(0, complete ? nl : data.size());
         data.remove_prefix(complete ? nl + 1 : data.size());
 
-        // A whole line in one piece, as a lockstep client sends: one copy,
-        // straight into the message, not through buf_ (issue 6).
+        // A whole line in one piece, as a lockstep client sends: a view of
+        // it, not a copy through buf_ (issue 6).
         if (complete && buf_.empty() && !discarding_) return message_of(piece);
         if (discarding_) {
             discarding_ = !complete;
@@ -54,6 +56,7 @@ std::optional<Message> LineFramer::next(std::string_view &data) {
 }
 
 std::optional<Message> LineFramer::finish() {
+    forget_given_line();
     if (discarding_) {
         discarding_ = false;
         return std::nullopt;
@@ -67,7 +70,7 @@ Message raw_message(std::string_view chunk) {
         chunk.remove_suffix(1);
         if (chunk.ends_with('\r')) chunk.remove_suffix(1);
     }
-    return {std::string(chunk), false};
+    return {chunk, false};
 }
 
 }  // namespace proto

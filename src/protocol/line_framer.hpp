@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "protocol/message.hpp"
 
@@ -16,11 +15,10 @@ class LineFramer {
 public:
     explicit LineFramer(std::size_t max_message);
 
-    // Appends each message completed by data to out, in order. A line over
-    // the limit gives one too_long message as soon as that is known.
-    void feed(std::string_view data, std::vector<Message> &out);
-    // The same one message at a time, with no vector: consumes data up to the
-    // first message it completes and returns it, or nothing once data is used.
+    // Consumes data up to the first message it completes and returns it, or
+    // nothing once data is used. A line over the limit gives one too_long
+    // message as soon as that is known. The message views data or the
+    // framer's buffer: it is valid until the next call.
     std::optional<Message> next(std::string_view &data);
     // End of input: a non-empty unterminated last line is a message.
     std::optional<Message> finish();
@@ -32,11 +30,15 @@ private:
     // A line without its "\n": one "\r" before it dropped, then too long if
     // over max.
     Message message_of(std::string_view line) const;
+    // The buffered line as a message; the buffer is emptied at the next call,
+    // as the message views it.
     Message end_line();
+    void forget_given_line();
 
     std::size_t max_;
     std::string buf_;
     bool discarding_ = false;  // inside a too-long line, until its "\n"
+    bool given_ = false;       // buf_ is a line given out by end_line()
 };
 
 // --framing raw: one recv() is one message; a trailing "\r\n" or "\n" is

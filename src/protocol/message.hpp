@@ -3,7 +3,6 @@
 
 #include <cstddef>
 #include <initializer_list>
-#include <string>
 #include <string_view>
 #include <utility>
 
@@ -19,9 +18,11 @@ inline const std::initializer_list<std::pair<std::string_view, Framing>> framing
 inline constexpr std::size_t default_max_message = 199;  // worksheet's MAXDATASIZE-1
 inline constexpr int default_port = 3490;
 
+// A view, not a copy (issue 6): of the bytes given to the framer or of its
+// buffer, valid until the framer is used again. Copy the bytes to keep them.
 struct Message {
-    std::string bytes;      // without its line ending
-    bool too_long = false;  // over the limit: bytes is empty, the rest discarded
+    std::string_view bytes;  // without its line ending
+    bool too_long = false;   // over the limit: bytes is empty, the rest discarded
     bool operator==(const Message &) const = default;
 };
 

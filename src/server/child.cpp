@@ -113,11 +113,11 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
         const proto::Reply reply = proto::reply_to(m, config.rules, peer.ip);
         std::string_view failed_call;
         // Held lines go out before the child waits for a client to read.
-        if (net::send_all(fd, reply.line, idle, &failed_call, log::flush_held) < 0) {
+        if (net::send_all(fd, reply.line(), idle, &failed_call, log::flush_held) < 0) {
             failed(failed_call);
             return 1;
         }
-        if (!reply.close) return -1;
+        if (!reply.close()) return -1;
         log::flush_held();  // the conversation is over
         close_gracefully(fd, buf);
         return 0;
