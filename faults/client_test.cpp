@@ -7,8 +7,8 @@
 #include <string>
 
 #include "faults/harness.hpp"
-#include "fixtures/poll_until.hpp"
 #include "fixtures/test_main.hpp"
+#include "probe/poll_until.hpp"
 
 using namespace std::chrono_literals;
 
@@ -31,9 +31,8 @@ TEST_P(ClientFaults, OneClearLineAndNoHang) {
     const Schedule s{{k.point, 1, k.error, 1}};
     FaultState state;
     const auto start = std::chrono::steady_clock::now();
-    fixtures::Process c(
-        under_schedule(msgclient_args(server->port(), {"--timeout", "3"}), s, state),
-        fixtures::ProcessInput::from("hello\n"));
+    probe::Process c(under_schedule(msgclient_args(server->port(), {"--timeout", "3"}), s, state),
+                     probe::ProcessInput::from("hello\n"));
     EXPECT_EQ(c.exit_code(20s), k.exit_code) << describe(s) << "\nstderr:\n" << c.err();
     EXPECT_LT(std::chrono::steady_clock::now() - start, 10s) << describe(s) << ": too slow";
     EXPECT_TRUE(fired(state, s));
@@ -75,9 +74,9 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(ClientFaults, ServerChildKilledMidSessionIsOneLineAndExitOne) {
     FaultState none;
     auto server = start_server({}, none);
-    fixtures::Process c(msgclient_args(server->port()), fixtures::ProcessInput::piped());
+    probe::Process c(msgclient_args(server->port()), probe::ProcessInput::piped());
     ASSERT_TRUE(c.write_stdin("hello\n"));
-    ASSERT_TRUE(fixtures::poll_until([&] { return c.out() == "Received: Hello, World!\n"; }));
+    ASSERT_TRUE(probe::poll_until([&] { return c.out() == "Received: Hello, World!\n"; }));
     const auto kids = server->children();
     ASSERT_EQ(kids.size(), 1u);
     ASSERT_EQ(kill(kids[0].pid, SIGKILL), 0);
@@ -90,10 +89,10 @@ TEST(ClientFaults, ServerChildKilledMidSessionIsOneLineAndExitOne) {
 TEST(ClientFaults, ServerChildStoppedMidSessionTimesOutWithOneLine) {
     FaultState none;
     auto server = start_server({}, none);
-    fixtures::Process c(msgclient_args(server->port(), {"--timeout", "1"}),
-                        fixtures::ProcessInput::piped());
+    probe::Process c(msgclient_args(server->port(), {"--timeout", "1"}),
+                     probe::ProcessInput::piped());
     ASSERT_TRUE(c.write_stdin("hello\n"));
-    ASSERT_TRUE(fixtures::poll_until([&] { return c.out() == "Received: Hello, World!\n"; }));
+    ASSERT_TRUE(probe::poll_until([&] { return c.out() == "Received: Hello, World!\n"; }));
     const auto kids = server->children();
     ASSERT_EQ(kids.size(), 1u);
     ASSERT_EQ(kill(kids[0].pid, SIGSTOP), 0);

@@ -3,7 +3,7 @@
 #include <cerrno>
 
 #include "cli/args.hpp"
-#include "faults/schedule.hpp"
+#include "inject/schedule.hpp"
 
 namespace faults {
 namespace {

@@ -1,11 +1,11 @@
 #include "faults/harness.hpp"
 
-#include "fixtures/poll_until.hpp"
-#include "fixtures/proc_scan.hpp"
+#include "probe/poll_until.hpp"
+#include "probe/proc_scan.hpp"
 
 namespace faults {
 
-::testing::AssertionResult server_recovered(fixtures::ServerProcess &server, int fd_baseline) {
+::testing::AssertionResult server_recovered(probe::ServerProcess &server, int fd_baseline) {
     if (!server.process().running())
         return ::testing::AssertionFailure() << "the server exited; stderr:\n" << server.err();
     if (!server.childless_within(std::chrono::seconds(10))) {
@@ -15,8 +15,8 @@ namespace faults {
         return ::testing::AssertionFailure() << "children left after every client went:" << kids;
     }
     int fds = -1;
-    if (!fixtures::poll_until(
-            [&] { return (fds = fixtures::open_fd_count(server.pid())) == fd_baseline; }))
+    if (!probe::poll_until(
+            [&] { return (fds = probe::open_fd_count(server.pid())) == fd_baseline; }))
         return ::testing::AssertionFailure()
                << "parent holds " << fds << " fds, " << fd_baseline << " at start: a leak";
     return ::testing::AssertionSuccess();
@@ -24,7 +24,7 @@ namespace faults {
 
 ::testing::AssertionResult fired(const FaultState &state, const Schedule &s, std::size_t i,
                                  std::chrono::milliseconds limit) {
-    if (fixtures::poll_until([&] { return state.fired(i) > 0; }, limit))
+    if (probe::poll_until([&] { return state.fired(i) > 0; }, limit))
         return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure()
            << "the fault never fired (" << s[i].describe() << "; " << state.calls(i) << " calls of "

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "faults/schedule.hpp"
-#include "fixtures/process.hpp"
-#include "fixtures/server_process.hpp"
+#include "inject/schedule.hpp"
+#include "probe/process.hpp"
+#include "probe/server_process.hpp"
 
 namespace faults {
 
@@ -29,10 +29,10 @@ inline std::vector<std::string> msgclient_args(int port, std::vector<std::string
 }
 
 // serverfork under a schedule; throws if it does not listen.
-inline std::unique_ptr<fixtures::ServerProcess> start_server(const Schedule &s,
-                                                             const FaultState &state,
-                                                             std::vector<std::string> extra = {}) {
-    return std::make_unique<fixtures::ServerProcess>(
+inline std::unique_ptr<probe::ServerProcess> start_server(const Schedule &s,
+                                                          const FaultState &state,
+                                                          std::vector<std::string> extra = {}) {
+    return std::make_unique<probe::ServerProcess>(
         under_schedule(serverfork_args(std::move(extra)), s, state));
 }
 
@@ -42,7 +42,7 @@ inline std::unique_ptr<fixtures::ServerProcess> start_server(const Schedule &s,
 
 // The invariants after a run, once every client is gone: the parent is alive,
 // has no child left (no zombie) and holds as many fds as at fd_baseline.
-::testing::AssertionResult server_recovered(fixtures::ServerProcess &server, int fd_baseline);
+::testing::AssertionResult server_recovered(probe::ServerProcess &server, int fd_baseline);
 
 // Lines in text.
 std::size_t count_of(const std::string &text, const std::string &what);

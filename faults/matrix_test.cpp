@@ -10,13 +10,13 @@
 #include "cli/args.hpp"
 #include "faults/expectations.hpp"
 #include "faults/harness.hpp"
-#include "fixtures/poll_until.hpp"
-#include "fixtures/proc_scan.hpp"
-#include "fixtures/test_client.hpp"
 #include "fixtures/test_main.hpp"
+#include "probe/poll_until.hpp"
+#include "probe/proc_scan.hpp"
+#include "probe/test_client.hpp"
 
 using namespace std::chrono_literals;
-using fixtures::TestClient;
+using probe::TestClient;
 
 namespace faults {
 namespace {
@@ -47,7 +47,7 @@ protected:
         return {std::string(cell.point->name), nth, cell.error, count};
     }
     // The log shows the expected line, or (for a silent retry) no failure.
-    void check_log(fixtures::ServerProcess &server) {
+    void check_log(probe::ServerProcess &server) {
         if (!log.empty())
             EXPECT_TRUE(server.err_contains(log)) << "expected in the log: " << log << "\nstderr:\n"
                                                   << server.err();
@@ -59,7 +59,7 @@ protected:
 
     void startup();
     void with_bystander(
-        int nth, const std::function<void(TestClient &, fixtures::ServerProcess &)> &victim_part,
+        int nth, const std::function<void(TestClient &, probe::ServerProcess &)> &victim_part,
         const std::function<void(FaultState &)> &before_victim = {});
     void parent_side(int nth);
     void child_side();
@@ -76,7 +76,7 @@ protected:
 void FaultMatrix::startup() {
     const Schedule s{fault(1)};
     FaultState state;
-    fixtures::Process p(under_schedule(serverfork_args(), s, state));
+    probe::Process p(under_schedule(serverfork_args(), s, state));
     EXPECT_EQ(p.exit_code(), 1) << "injected: " << describe(s) << "\nstderr:\n" << p.err();
     EXPECT_TRUE(fired(state, s));
     const std::string err = p.err();
@@ -90,13 +90,13 @@ void FaultMatrix::startup() {
 // call fails; the bystander must be served after it, the fault must have
 // fired, and the server must recover.
 void FaultMatrix::with_bystander(
-    int nth, const std::function<void(TestClient &, fixtures::ServerProcess &)> &victim_part,
+    int nth, const std::function<void(TestClient &, probe::ServerProcess &)> &victim_part,
     const std::function<void(FaultState &)> &before_victim) {
     const Schedule s{fault(nth)};
     SCOPED_TRACE("injected: " + describe(s));
     FaultState state;
     auto server = start_server(s, state);
-    const int baseline = fixtures::open_fd_count(server->pid());
+    const int baseline = probe::open_fd_count(server->pid());
     {
         TestClient by(server->port());
         ASSERT_TRUE(by.send("first\n"));
@@ -115,7 +115,7 @@ void FaultMatrix::with_bystander(
 
 // The parent's nth call (accept, fork, poll, close, waitpid) fails.
 void FaultMatrix::parent_side(int nth) {
-    with_bystander(nth, [&](TestClient &victim, fixtures::ServerProcess &server) {
+    with_bystander(nth, [&](TestClient &victim, probe::ServerProcess &server) {
         if (e->scenario == Scenario::fork) {
             EXPECT_EQ(victim.read_line(), "Error: server busy");
             EXPECT_TRUE(victim.closed_by_server());
@@ -143,7 +143,7 @@ void FaultMatrix::child_side() {
     const bool recv = e->scenario == Scenario::child_recv;
     with_bystander(
         0,
-        [&](TestClient &victim, fixtures::ServerProcess &server) {
+        [&](TestClient &victim, probe::ServerProcess &server) {
             ASSERT_TRUE(victim.send("second\n"));
             if (e->recovers) {
                 EXPECT_EQ(victim.read_line(), "Hello, World!");
@@ -154,7 +154,7 @@ void FaultMatrix::child_side() {
         },
         [&](FaultState &state) {
             if (recv) {
-                ASSERT_TRUE(fixtures::poll_until([&] { return state.calls(0) >= 2; }))
+                ASSERT_TRUE(probe::poll_until([&] { return state.calls(0) >= 2; }))
                     << state.calls(0) << " recv calls: the bystander's child is not waiting";
             }
             state.arm_next(0);
@@ -165,7 +165,7 @@ void FaultMatrix::shutdown_after_quit() {
     const Schedule s{fault(1)};
     FaultState state;
     auto server = start_server(s, state);
-    const int baseline = fixtures::open_fd_count(server->pid());
+    const int baseline = probe::open_fd_count(server->pid());
     {
         TestClient victim(server->port());
         ASSERT_TRUE(victim.send("quit\n"));
@@ -198,8 +198,8 @@ void FaultMatrix::client(const std::string &input, int nth) {
     auto server = start_server({}, none);
     const Schedule s{fault(nth)};
     FaultState state;
-    fixtures::Process c(under_schedule(msgclient_args(server->port()), s, state),
-                        fixtures::ProcessInput::from(input));
+    probe::Process c(under_schedule(msgclient_args(server->port()), s, state),
+                     probe::ProcessInput::from(input));
     const int code = c.exit_code();
     EXPECT_TRUE(fired(state, s));
     if (e->recovers) {
@@ -224,8 +224,8 @@ void FaultMatrix::short_io() {
     FaultState server_state, client_state;
     auto server = start_server(s, server_state, {"--reply", "echo", "--max-message", "20"});
     const std::string input = "one\n\ntwo words\r\n" + std::string(25, 'x') + "\nquit\n";
-    fixtures::Process c(under_schedule(msgclient_args(server->port()), s, client_state),
-                        fixtures::ProcessInput::from(input));
+    probe::Process c(under_schedule(msgclient_args(server->port()), s, client_state),
+                     probe::ProcessInput::from(input));
     EXPECT_EQ(c.exit_code(), 0) << c.err();
     EXPECT_EQ(c.out(),
               "Received: one\nReceived: \nReceived: two words\n"
@@ -268,7 +268,7 @@ INSTANTIATE_TEST_SUITE_P(Shims, FaultMatrix, ::testing::ValuesIn(all_cells()), c
 TEST(StartupFaults, DualStackOptionFailureNamesItAndExitsOne) {
     const Schedule s{{"sys/net/setsockopt", 2, ENOPROTOOPT, 1}};
     FaultState state;
-    fixtures::Process p(under_schedule(serverfork_args({"--bind", "::"}), s, state));
+    probe::Process p(under_schedule(serverfork_args({"--bind", "::"}), s, state));
     EXPECT_EQ(p.exit_code(), 1) << "injected: " << describe(s) << "\nstderr:\n" << p.err();
     EXPECT_TRUE(fired(state, s));
     EXPECT_EQ(p.err(),
@@ -348,7 +348,7 @@ TEST(ChildFaults, WaitingToSendFailsAndTheLogNamesPoll) {
     FaultState state;
     auto server = start_server(s, state);
     TestClient c(server->port());
-    ASSERT_TRUE(fixtures::poll_until([&] { return !server->children().empty(); }));
+    ASSERT_TRUE(probe::poll_until([&] { return !server->children().empty(); }));
     state.arm_next(1);
     ASSERT_TRUE(c.send("hello\n"));
     EXPECT_TRUE(c.closed_by_server());

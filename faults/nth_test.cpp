@@ -12,13 +12,13 @@
 #include <string>
 
 #include "faults/harness.hpp"
-#include "fixtures/proc_scan.hpp"
-#include "fixtures/test_client.hpp"
 #include "fixtures/test_main.hpp"
+#include "probe/proc_scan.hpp"
+#include "probe/test_client.hpp"
 #include "sys/fault.hpp"
 
 using namespace std::chrono_literals;
-using fixtures::TestClient;
+using probe::TestClient;
 
 namespace faults {
 namespace {
@@ -47,18 +47,18 @@ bool run_once(const sys::FaultPoint &fp, int n) {
     const Schedule s{{std::string(fp.name), n, error, 1}};
     const std::string what = describe(s);
     FaultState state;
-    std::unique_ptr<fixtures::ServerProcess> server;
+    std::unique_ptr<probe::ServerProcess> server;
     try {
         server = start_server(s, state, {"--grace", "0"});
-    } catch (const std::runtime_error &e) {
-        const std::string msg = e.what();
+    } catch (const probe::StartError &e) {
+        const std::string msg = std::string(e.what()) + "; stderr: " + e.server_stderr();
         EXPECT_TRUE(state.fired(0) > 0) << what << ": did not start without a fault: " << msg;
         EXPECT_NE(msg.find("serverfork: "), std::string::npos) << what << ": " << msg;
         EXPECT_NE(msg.find(errno_name(error)), std::string::npos)
             << what << ": the start-up failure does not name the errno: " << msg;
         return state.fired(0) > 0;
     }
-    const int baseline = fixtures::open_fd_count(server->pid());
+    const int baseline = probe::open_fd_count(server->pid());
     {
         TestClient a(server->port()), b(server->port()), c(server->port());
         EXPECT_TRUE(talk(a, {"one", "two", "quit"})) << what;

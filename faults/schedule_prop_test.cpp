@@ -11,15 +11,15 @@
 #include <vector>
 
 #include "faults/harness.hpp"
-#include "fixtures/poll_until.hpp"
-#include "fixtures/proc_scan.hpp"
-#include "fixtures/test_client.hpp"
 #include "fixtures/test_main.hpp"
+#include "probe/poll_until.hpp"
+#include "probe/proc_scan.hpp"
+#include "probe/test_client.hpp"
 #include "protocol/message.hpp"
 #include "sys/fault.hpp"
 
 using namespace std::chrono_literals;
-using fixtures::TestClient;
+using probe::TestClient;
 
 namespace faults {
 namespace {
@@ -71,7 +71,7 @@ RC_GTEST_PROP(FaultSchedules, EveryScheduleKeepsTheServerCorrectAndClean, ()) {
     RC_LOG() << "schedule: " << describe(schedule) << "\n";
     FaultState state;
     auto server = start_server(schedule, state, {"--reply", "echo", "--grace", "0"});
-    const int baseline = fixtures::open_fd_count(server->pid());
+    const int baseline = probe::open_fd_count(server->pid());
     for (const auto &conversation : conversations) {
         {
             TestClient c(server->port());

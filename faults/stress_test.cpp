@@ -12,19 +12,19 @@
 #include <vector>
 
 #include "faults/harness.hpp"
-#include "fixtures/poll_until.hpp"
-#include "fixtures/proc_scan.hpp"
-#include "fixtures/test_client.hpp"
 #include "fixtures/test_main.hpp"
+#include "probe/poll_until.hpp"
+#include "probe/proc_scan.hpp"
+#include "probe/test_client.hpp"
 
 using namespace std::chrono_literals;
-using fixtures::TestClient;
+using probe::TestClient;
 
 namespace faults {
 namespace {
 
-std::unique_ptr<fixtures::ServerProcess> plain_server(std::vector<std::string> extra) {
-    return std::make_unique<fixtures::ServerProcess>(serverfork_args(std::move(extra)));
+std::unique_ptr<probe::ServerProcess> plain_server(std::vector<std::string> extra) {
+    return std::make_unique<probe::ServerProcess>(serverfork_args(std::move(extra)));
 }
 
 // utime + stime of a process, in clock ticks.
@@ -59,13 +59,13 @@ void raise_own_fd_limit() {
 TEST(Stress, AcceptBacksOffOnRealEmfileAndServesOnceFdsFree) {
     // The soft limit set to the parent's lowest free fd number: accept gets
     // EMFILE from the kernel, not from libfiu.
-    fixtures::ServerProcess server(serverfork_args());
+    probe::ServerProcess server(serverfork_args());
     int held = 0;
     while (access(("/proc/" + std::to_string(server.pid()) + "/fd/" + std::to_string(held)).c_str(),
                   F_OK) == 0)
         ++held;
-    fixtures::Process lower({"/usr/bin/prlimit", "--pid", std::to_string(server.pid()),
-                             "--nofile=" + std::to_string(held) + ":1024"});
+    probe::Process lower({"/usr/bin/prlimit", "--pid", std::to_string(server.pid()),
+                          "--nofile=" + std::to_string(held) + ":1024"});
     ASSERT_EQ(lower.exit_code(), 0) << lower.err();
     TestClient c(server.port());
     ASSERT_TRUE(c.send("hi\n"));
@@ -78,7 +78,7 @@ TEST(Stress, AcceptBacksOffOnRealEmfileAndServesOnceFdsFree) {
     EXPECT_LT(ticks, 20) << "the server spins on EMFILE: " << ticks << " ticks of CPU in "
                          << seconds.count() << " s";
     EXPECT_LT(count_of(server.err(), "EMFILE"), 40u) << "no back-off between accepts";
-    fixtures::Process raise(
+    probe::Process raise(
         {"/usr/bin/prlimit", "--pid", std::to_string(server.pid()), "--nofile=64:1024"});
     ASSERT_EQ(raise.exit_code(), 0) << raise.err();
     EXPECT_EQ(c.read_line(5s), "Hello, World!") << "not served once fds were free";

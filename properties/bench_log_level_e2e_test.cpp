@@ -7,14 +7,14 @@
 #include <chrono>
 
 #include "e2e_helpers.hpp"
-#include "fixtures/test_client.hpp"
+#include "probe/test_client.hpp"
 
 using namespace std::chrono_literals;
 
 TEST(BenchLogLevel, ErrorsLevelServesTheSameAndLogsNoConnection) {
     auto server = e2e::start_server({"--log-level", "errors"});
     {
-        fixtures::TestClient c(server.port());
+        probe::TestClient c(server.port());
         ASSERT_TRUE(c.send("hello\nquit\n"));
         EXPECT_EQ(c.read_line(), "Hello, World!");
         EXPECT_EQ(c.read_line(), "Goodbye, 127.0.0.1");

@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "e2e_helpers.hpp"
-#include "fixtures/poll_until.hpp"
+#include "probe/poll_until.hpp"
 #include "sys/fd.hpp"
 
 using namespace std::chrono_literals;
-using fixtures::Process;
+using probe::Process;
 
 namespace {
 
@@ -63,9 +63,9 @@ TEST(ClientE2E, PipeSessionPrintsEachReplyAndNoPrompt) {
 TEST(ClientE2E, PromptsOnlyWhenStdinIsATerminal) {
     auto server = e2e::start_server();
     Process client(client_for(server.port()), Process::Input::tty());
-    ASSERT_TRUE(fixtures::poll_until([&] { return client.out() == "Message to send: "; }));
+    ASSERT_TRUE(probe::poll_until([&] { return client.out() == "Message to send: "; }));
     ASSERT_TRUE(client.write_stdin("hello\n"));
-    ASSERT_TRUE(fixtures::poll_until([&] {
+    ASSERT_TRUE(probe::poll_until([&] {
         return client.out() == "Message to send: Received: Hello, World!\nMessage to send: ";
     })) << client.out();
     ASSERT_TRUE(client.write_stdin("quit\n"));
@@ -92,7 +92,7 @@ TEST(ClientE2E, ServerStoppedMidSessionIsOneLineAndExitOne) {
     auto server = e2e::start_server({"--grace", "0"});
     Process client(client_for(server.port()), Process::Input::piped());
     ASSERT_TRUE(client.write_stdin("hello\n"));
-    ASSERT_TRUE(fixtures::poll_until([&] { return client.out() == "Received: Hello, World!\n"; }));
+    ASSERT_TRUE(probe::poll_until([&] { return client.out() == "Received: Hello, World!\n"; }));
     ASSERT_EQ(server.process().signal(SIGTERM), 0);
     ASSERT_EQ(server.process().exit_code(), 0);
     client.write_stdin("anyone there?\n");
@@ -105,7 +105,7 @@ TEST(ClientE2E, KillingOnlyTheParentLeavesTheChildServing) {
     auto server = e2e::start_server();
     Process client(client_for(server.port()), Process::Input::piped());
     ASSERT_TRUE(client.write_stdin("hello\n"));
-    ASSERT_TRUE(fixtures::poll_until([&] { return client.out() == "Received: Hello, World!\n"; }));
+    ASSERT_TRUE(probe::poll_until([&] { return client.out() == "Received: Hello, World!\n"; }));
     ASSERT_EQ(server.process().signal(SIGKILL), 0);
     ASSERT_TRUE(server.process().wait(10s));
     ASSERT_TRUE(client.write_stdin("still served?\nquit\n"));

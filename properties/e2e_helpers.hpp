@@ -5,17 +5,17 @@
 #include <utility>
 #include <vector>
 
-#include "fixtures/process.hpp"
-#include "fixtures/server_process.hpp"
 #include "fixtures/test_main.hpp"
+#include "probe/process.hpp"
+#include "probe/server_process.hpp"
 
 namespace e2e {
 
 // serverfork on a free loopback port, with extra options.
-inline fixtures::ServerProcess start_server(std::vector<std::string> options = {}) {
+inline probe::ServerProcess start_server(std::vector<std::string> options = {}) {
     std::vector<std::string> argv{SERVERFORK_PATH, "--port", "0", "--bind", "127.0.0.1"};
     argv.insert(argv.end(), options.begin(), options.end());
-    return fixtures::ServerProcess(std::move(argv));
+    return probe::ServerProcess(std::move(argv));
 }
 
 // The program's path, then args. Built forwards, not by an insert at the

@@ -13,10 +13,10 @@
 #include <thread>
 
 #include "e2e_helpers.hpp"
-#include "fixtures/test_client.hpp"
+#include "probe/test_client.hpp"
 
 using namespace std::chrono_literals;
-using fixtures::TestClient;
+using probe::TestClient;
 
 namespace {
 
@@ -24,7 +24,7 @@ namespace {
 const std::vector<std::string> held_long = {"--log-flush", "60000"};
 
 // The first message and its reply; its line is in the log at once.
-void start_holding(TestClient &c, const fixtures::ServerProcess &server) {
+void start_holding(TestClient &c, const probe::ServerProcess &server) {
     ASSERT_TRUE(c.send("first\n"));
     ASSERT_EQ(c.read_line(), "Hello, World!");
     ASSERT_EQ(server.err(), "Message received: first\n");

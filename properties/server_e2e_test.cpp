@@ -12,12 +12,12 @@
 
 #include "e2e_helpers.hpp"
 #include "fixtures/fiu_run.hpp"
-#include "fixtures/poll_until.hpp"
-#include "fixtures/test_client.hpp"
+#include "probe/poll_until.hpp"
+#include "probe/test_client.hpp"
 #include "sys/fd.hpp"
 
 using namespace std::chrono_literals;
-using fixtures::TestClient;
+using probe::TestClient;
 
 TEST(ServerE2E, RepliesHelloToEveryLineAndLogsIt) {
     auto server = e2e::start_server();
@@ -102,7 +102,7 @@ TEST(ServerE2E, ThirdClientIsServedAtOnceWhileAnotherStaysConnected) {
 
 TEST(ServerE2E, NoZombieOrLeakedFdOnceAllClientsAreGone) {
     auto server = e2e::start_server();
-    const int baseline = fixtures::open_fd_count(server.pid());
+    const int baseline = probe::open_fd_count(server.pid());
     {
         TestClient quits(server.port()), closes(server.port()), resets(server.port()),
             half(server.port());
@@ -113,32 +113,30 @@ TEST(ServerE2E, NoZombieOrLeakedFdOnceAllClientsAreGone) {
         EXPECT_TRUE(quits.read_line());
         EXPECT_TRUE(closes.read_line());
         EXPECT_TRUE(resets.read_line());
-        ASSERT_TRUE(fixtures::poll_until([&] { return server.children().size() == 4; }));
+        ASSERT_TRUE(probe::poll_until([&] { return server.children().size() == 4; }));
         for (const auto &child : server.children())
-            EXPECT_FALSE(fixtures::holds_listening_socket(child.pid))
+            EXPECT_FALSE(probe::holds_listening_socket(child.pid))
                 << "child " << child.pid << " kept the listener";
         half.shutdown_write();
         EXPECT_TRUE(half.read_line());
         resets.reset();
     }
     EXPECT_TRUE(server.childless_within(10s)) << "children left: " << server.children().size();
-    EXPECT_TRUE(fixtures::poll_until([&] {
-        return fixtures::open_fd_count(server.pid()) == baseline;
-    })) << "parent fds "
-        << fixtures::open_fd_count(server.pid()) << " vs " << baseline;
+    EXPECT_TRUE(probe::poll_until([&] { return probe::open_fd_count(server.pid()) == baseline; }))
+        << "parent fds " << probe::open_fd_count(server.pid()) << " vs " << baseline;
     EXPECT_EQ(e2e::count(server.out(), "Server: child "), 4u);
 }
 
 TEST(ServerE2E, ProcessesNameThemselvesForPs) {
     auto server = e2e::start_server();
-    EXPECT_EQ(fixtures::cmdline(server.pid()),
+    EXPECT_EQ(probe::cmdline(server.pid()),
               "serverfork: listening on 127.0.0.1:" + std::to_string(server.port()));
     TestClient c(server.port());
     ASSERT_TRUE(c.send("hi\n"));
     ASSERT_TRUE(c.read_line());
     const auto kids = server.children();
     ASSERT_EQ(kids.size(), 1u);
-    EXPECT_EQ(fixtures::cmdline(kids[0].pid),
+    EXPECT_EQ(probe::cmdline(kids[0].pid),
               "serverfork: child for 127.0.0.1:" + std::to_string(c.local_port()));
 }
 
@@ -190,7 +188,7 @@ TEST(ServerE2E, GracePeriodOverTerminatesRemainingChildren) {
 
 TEST(ServerE2E, AddressInUseIsOneLineAndExitOne) {
     auto first = e2e::start_server();
-    fixtures::Process second(
+    probe::Process second(
         e2e::serverfork({"--bind", "127.0.0.1", "--port", std::to_string(first.port())}));
     EXPECT_EQ(second.exit_code(), 1);
     const std::string err = second.err();
@@ -208,12 +206,12 @@ TEST(ServerE2E, BadCommandLineIsOneLineAndExitTwo) {
                                                                   {"--max-children", "0"},
                                                                   {"--reply"},
                                                                   {"stray"}}) {
-        fixtures::Process p(e2e::serverfork(args));
+        probe::Process p(e2e::serverfork(args));
         EXPECT_EQ(p.exit_code(), 2) << args[0];
         EXPECT_EQ(e2e::count(p.err(), "\n"), 1u) << p.err();
         EXPECT_EQ(p.err().rfind("serverfork: ", 0), 0u) << p.err();
     }
-    fixtures::Process help(e2e::serverfork({"--help"}));
+    probe::Process help(e2e::serverfork({"--help"}));
     EXPECT_EQ(help.exit_code(), 0);
     EXPECT_NE(help.out().find("--max-children"), std::string::npos);
     EXPECT_NE(help.out().find("Exit status"), std::string::npos);
@@ -295,7 +293,7 @@ TEST(ServerE2E, AClientThatNeverReadsIsDroppedAtTheIdleTimeout) {
         ::poll(&p, 1, 10);
     }
     EXPECT_TRUE(
-        fixtures::poll_until([&] { return server.err_contains("send failed: ETIMEDOUT"); }, 10s))
+        probe::poll_until([&] { return server.err_contains("send failed: ETIMEDOUT"); }, 10s))
         << server.err();
     EXPECT_TRUE(server.out_contains("exited with status 1"));
     TestClient next(server.port());
@@ -320,7 +318,7 @@ TEST(ServerE2E, RawFramingTakesEachReceiveAsOneMessage) {
 }
 
 TEST(ServerE2E, DualStackBindServesIpv4AndIpv6) {
-    fixtures::ServerProcess server(e2e::serverfork({"--port", "0", "--bind", "::"}));
+    probe::ServerProcess server(e2e::serverfork({"--port", "0", "--bind", "::"}));
     TestClient v4(server.port(), "127.0.0.1");
     ASSERT_TRUE(v4.send("quit\n"));
     EXPECT_EQ(v4.read_line(), "Goodbye, 127.0.0.1");
@@ -335,7 +333,7 @@ TEST(ServerE2E, DualStackBindServesIpv4AndIpv6) {
 
 TEST(ServerE2E, ForkFailureRepliesBusyAndKeepsServing) {
     // One fork fails (libfiu through fiu-run, no rebuild); the next succeeds.
-    fixtures::ServerProcess server(
+    probe::ServerProcess server(
         fixtures::under_fiu_run(e2e::serverfork({"--port", "0", "--bind", "127.0.0.1"}),
                                 "enable name=sys/proc/fork,failinfo=11,onetime"));
     TestClient refused(server.port());

@@ -1,0 +1,34 @@
+// Plays a scenario against a running server: connects every client, makes
+// their sends in the scenario's interleaving (with its pauses), leaves as
+// each client's plan says, and collects what each client received.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "conformance/scenario.hpp"
+#include "probe/target.hpp"
+
+namespace conformance {
+
+struct Observed {
+    std::vector<std::string> replies;  // lines received, without "\n"
+    bool closed = false;               // the server closed after them
+    std::string trouble;               // a send that failed, a reply that never came
+    std::string end;                   // how reading its replies ended, in words
+};
+
+struct Run {
+    std::vector<Observed> clients;
+};
+
+// between: called after every send, before any client leaves (e.g. to look
+// at the server's processes while all clients are connected).
+Run play(const Scenario &s, const probe::Target &t, int port,
+         const std::function<void()> &between = {});
+
+// Whether a fresh client gets its reply within limit_ms; why not, if not.
+std::string fresh_client_trouble(const probe::Target &t, int port, int limit_ms);
+
+}  // namespace conformance

@@ -1,0 +1,130 @@
+// rapidcheck generators for what clients do: messages (empty, printable,
+// arbitrary bytes with NUL and CR, at and far beyond the limit, quit), line
+// endings, cuts into sends, pauses, early disconnects, concurrent clients.
+#pragma once
+
+#include <rapidcheck.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "conformance/scenario.hpp"
+#include "probe/target.hpp"
+
+namespace conformance::gen {
+
+// Clients a case may have at once.
+inline constexpr int max_clients = 4;
+
+// Message bytes for a server with limit max (never '\n').
+inline rc::Gen<std::string> message_bytes(std::size_t max, bool printable_only = false) {
+    const auto printable = rc::gen::container<std::string>(
+        rc::gen::elementOf(std::string("abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,!?")));
+    const auto any_byte = rc::gen::container<std::string>(rc::gen::map(
+        rc::gen::inRange(0, 255), [](int c) { return static_cast<char>(c == '\n' ? 0 : c); }));
+    const auto sized = rc::gen::map(
+        rc::gen::tuple(
+            rc::gen::elementOf(std::vector<std::size_t>{max - 1, max, max + 1, 10 * max}),
+            rc::gen::elementOf(std::string("xyz"))),
+        [](const auto &t) { return std::string(std::get<0>(t), std::get<1>(t)); });
+    if (printable_only)
+        return rc::gen::weightedOneOf<std::string>(
+            {{6, rc::gen::suchThat(printable,
+                                   [max](const std::string &s) {
+                                       return !s.empty() && s.size() <= max && s != "quit";
+                                   })},
+             {1, rc::gen::just(std::string(max, 'm'))}});
+    return rc::gen::weightedOneOf<std::string>({{1, rc::gen::just(std::string())},
+                                                {5, printable},
+                                                {3, any_byte},
+                                                {2, sized},
+                                                {1, rc::gen::just(std::string("quit"))}});
+}
+
+inline rc::Gen<std::vector<std::size_t>> chunk_sizes() {
+    return rc::gen::nonEmpty(rc::gen::container<std::vector<std::size_t>>(
+        rc::gen::weightedOneOf<std::size_t>({{3, rc::gen::just<std::size_t>(1)},
+                                             {3, rc::gen::inRange<std::size_t>(1, 16)},
+                                             {2, rc::gen::inRange<std::size_t>(16, 600)},
+                                             {1, rc::gen::just<std::size_t>(1 << 16)}})));
+}
+
+inline rc::Gen<std::vector<int>> pauses() {
+    return rc::gen::nonEmpty(
+        rc::gen::container<std::vector<int>>(rc::gen::elementOf(std::vector<int>{0, 0, 0, 1, 3})));
+}
+
+// A client of the reference protocol. Nothing follows its quit, if any, and
+// only the last message may be unterminated.
+inline rc::Gen<Client> reference_client(std::size_t max, bool may_leave_early) {
+    const auto message = rc::gen::build<Message>(
+        rc::gen::set(&Message::bytes, message_bytes(max)),
+        rc::gen::set(&Message::ending,
+                     rc::gen::elementOf(std::vector<std::string>{"\n", "\n", "\r\n"})));
+    const auto leave = may_leave_early
+                           ? rc::gen::weightedOneOf<Leave>({{4, rc::gen::just(Leave::finish)},
+                                                            {1, rc::gen::just(Leave::close)},
+                                                            {1, rc::gen::just(Leave::mid_line)},
+                                                            {1, rc::gen::just(Leave::reset)}})
+                           : rc::gen::just(Leave::finish);
+    return rc::gen::map(
+        rc::gen::tuple(rc::gen::resize(12, rc::gen::container<std::vector<Message>>(message)),
+                       rc::gen::arbitrary<bool>(), chunk_sizes(), pauses(), leave),
+        [](const auto &t) {
+            Client c;
+            const auto &[messages, unterminated_last, chunks, pause, how] = t;
+            for (const auto &m : messages) {
+                c.messages.push_back(m);
+                if (m.bytes == "quit") break;
+            }
+            // Unterminated: what a CR at end of input means is the server's
+            // choice, so the generator does not ask.
+            if (unterminated_last && !c.messages.empty() && c.messages.back().bytes != "quit" &&
+                !c.messages.back().bytes.ends_with('\r'))
+                c.messages.back().ending = "";
+            c.chunk_sizes = chunks;
+            c.pauses_ms = pause;
+            c.leave = how;
+            if (c.leave == Leave::mid_line) c.messages.push_back({"half a li", ""});
+            return c;
+        });
+}
+
+// A client of the worksheet's program: lockstep, one message per send, no
+// line endings, printable messages within the limit, maybe quit at the end.
+inline rc::Gen<Client> worksheet_client(std::size_t max) {
+    return rc::gen::map(
+        rc::gen::tuple(rc::gen::resize(8, rc::gen::container<std::vector<std::string>>(
+                                              message_bytes(max, true))),
+                       rc::gen::arbitrary<bool>(), pauses()),
+        [](const auto &t) {
+            Client c;
+            const auto &[messages, quits, pause] = t;
+            for (const auto &m : messages) c.messages.push_back({m, ""});
+            if (quits) c.messages.push_back({"quit", ""});
+            c.chunk_sizes = {1 << 20};  // never cut: one send per message
+            c.pauses_ms = pause;
+            return c;
+        });
+}
+
+// 1 to max_clients clients and an interleaving of their sends.
+inline rc::Gen<Scenario> scenario(const probe::Target &t, int max_clients, bool may_leave_early) {
+    const auto client = t.profile == probe::Profile::worksheet
+                            ? worksheet_client(t.max_message)
+                            : reference_client(t.max_message, may_leave_early);
+    return rc::gen::mapcat(rc::gen::inRange(1, max_clients + 1), [=](int n) {
+        return rc::gen::map(
+            rc::gen::tuple(rc::gen::container<std::vector<Client>>(n, client),
+                           rc::gen::container<std::vector<int>>(rc::gen::inRange(0, n))),
+            [](const auto &t) {
+                Scenario s;
+                s.clients = std::get<0>(t);
+                s.order = std::get<1>(t);
+                return s;
+            });
+    });
+}
+
+}  // namespace conformance::gen

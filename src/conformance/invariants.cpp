@@ -1,0 +1,46 @@
+#include "conformance/invariants.hpp"
+
+#include <rapidcheck.h>
+
+#include "protocol/escape.hpp"
+
+namespace conformance {
+
+const std::vector<Invariant> &invariants() {
+    static const std::vector<Invariant> all = {
+        {"replies", "every complete message gets exactly one reply, in order", replies},
+        {"no-zombies", "every child that ends is reaped; none outlives its client", no_zombies},
+        {"no-leaks", "the parent closes each connection; no child keeps the listener", no_leaks},
+        {"liveness-and-isolation",
+         "a new client is served while others stay; one client never changes another's replies",
+         liveness_and_isolation},
+        {"stateful-model", "any interleaving of clients' steps gets the replies the model owes",
+         stateful_model, true},
+    };
+    return all;
+}
+
+void violated(const std::string &why) {
+    throw rc::detail::CaseResult(rc::detail::CaseResult::Type::Failure, why);
+}
+
+std::string show_lines(const std::vector<std::string> &lines) {
+    std::string s = "[";
+    for (const auto &l : lines) s += (s.size() > 1 ? ", \"" : "\"") + proto::escape(l) + "\"";
+    return s + "]";
+}
+
+std::string profile_hint(const probe::Target &t, const std::vector<std::string> &want,
+                         const std::vector<std::string> &got, bool quit_crlf) {
+    if (t.profile != probe::Profile::reference) return {};
+    for (std::size_t i = 0; i < want.size() && i < got.size(); ++i)
+        if (want[i].starts_with("Goodbye, ") && (got[i] == "Hello, World!" || got[i] == "quit\r"))
+            return quit_crlf ? "; the quit was sent as \"quit\\r\\n\": the server kept the CR "
+                               "that belongs to the line ending"
+                             : "; the server answers quit like any other message, as the "
+                               "worksheet's program does: if that is what it is, check it with "
+                               "the worksheet profile (--profile worksheet)";
+    return {};
+}
+
+}  // namespace conformance

@@ -1,0 +1,59 @@
+// While one client stays connected and others come and go, a fresh client is
+// served at once, and one client's early disconnect or reset never changes
+// another client's replies.
+#include <chrono>
+
+#include "conformance/driver.hpp"
+#include "conformance/generators.hpp"
+#include "conformance/invariants.hpp"
+#include "conformance/model.hpp"
+#include "probe/poll_until.hpp"
+#include "probe/test_client.hpp"
+
+namespace conformance {
+
+void liveness_and_isolation(const probe::Target &t) {
+    const auto s = *gen::scenario(t, gen::max_clients, true);
+    auto server = probe::start_target(t);
+
+    // A client that stays connected through the case, as in the worksheet's
+    // "several windows" experiment.
+    probe::TestClient stays(server->port());
+    const bool worksheet = t.profile == probe::Profile::worksheet;
+    if (!stays.send(worksheet ? "here" : "here\n") ||
+        !stays.read_line(std::chrono::seconds(5)).has_value())
+        violated("the first client, alone on a fresh server, got no reply to \"here\": " +
+                 stays.why_no_line());
+
+    const Run run = play(s, t, server->port());
+    for (std::size_t i = 0; i < s.clients.size(); ++i) {
+        if (!s.clients[i].checks_replies()) continue;
+        const auto want = expected_replies(s.clients[i], t).replies;
+        const auto &got = run.clients[i];
+        if (got.replies != want)
+            violated("client " + std::to_string(i) + " expected the replies " + show_lines(want) +
+                     " but got " + show_lines(got.replies) +
+                     (got.trouble.empty() ? ", then " + got.end : " (" + got.trouble + ")") +
+                     ", while another client stayed connected" +
+                     profile_hint(t, want, got.replies, quit_crlf(s.clients[i])));
+    }
+    // Let the children of the clients that left exit, so that the parent has
+    // had a SIGCHLD while another child is alive, then ask for service.
+    probe::poll_until(
+        [&] {
+            int live = 0;
+            for (const auto &k : server->children()) live += k.state != 'Z';
+            return live <= 1;
+        },
+        std::chrono::seconds(5));
+    const std::string trouble = fresh_client_trouble(t, server->port(), 3000);
+    if (!trouble.empty()) violated(trouble + ", while another client stayed connected");
+    if (!stays.send(worksheet ? "still here" : "still here\n") ||
+        !stays.read_line(std::chrono::seconds(5)))
+        violated(
+            "the client that stayed connected got no reply to \"still here\" after the "
+            "others left: " +
+            stays.why_no_line());
+}
+
+}  // namespace conformance

@@ -1,0 +1,40 @@
+// Every complete message gets exactly one reply, in order, with the right
+// content, for every client that stays; nothing else is sent; the server
+// closes after the goodbye (and, after our half-close, once it has answered
+// everything).
+#include "conformance/driver.hpp"
+#include "conformance/generators.hpp"
+#include "conformance/invariants.hpp"
+#include "conformance/model.hpp"
+
+namespace conformance {
+
+void replies(const probe::Target &t) {
+    const auto s = *gen::scenario(t, gen::max_clients, true);
+    auto server = probe::start_target(t);
+    const Run run = play(s, t, server->port());
+    for (std::size_t i = 0; i < s.clients.size(); ++i) {
+        if (!s.clients[i].checks_replies()) continue;
+        const Expected want = expected_replies(s.clients[i], t);
+        const Observed &got = run.clients[i];
+        if (got.replies != want.replies) {
+            std::string why = "client " + std::to_string(i) + " expected the replies " +
+                              show_lines(want.replies) + " but got " + show_lines(got.replies);
+            if (!got.trouble.empty())
+                why += " (" + got.trouble + ")";
+            else if (got.replies.size() < want.replies.size())
+                why += ", then " + got.end;
+            violated(why + profile_hint(t, want.replies, got.replies, quit_crlf(s.clients[i])));
+        }
+        if (want.server_closes && !got.closed)
+            violated("client " + std::to_string(i) +
+                     " got every reply, but the server did not close the connection after the "
+                     "last one (" +
+                     (s.clients[i].messages.empty() || s.clients[i].messages.back().bytes != "quit"
+                          ? "the client had half-closed its side"
+                          : "the client had said quit") +
+                     ")");
+    }
+}
+
+}  // namespace conformance

@@ -1,0 +1,58 @@
+// Runs one invariant in this process with rapidcheck: generated cases, then
+// shrinking to a minimal failing case, with progress as it goes and a
+// verdict in words.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conformance/invariants.hpp"
+
+namespace conformance {
+
+struct Verdict {
+    enum class Kind { pass, fail, skip };
+    std::string name;
+    Kind kind = Kind::pass;
+    double seconds = 0;
+    int cases = 0;                            // cases run, the failing one included
+    int shrinks = 0;                          // shrinking steps that kept the failure
+    std::string reason;                       // fail: what was violated; skip: why not run
+    std::vector<std::string> counterexample;  // the minimal case, in lines
+    std::string reproduce;                    // replays the minimal case (--reproduce)
+    int reruns = 0;                           // runs of the minimal case after shrinking
+    int rerun_failures = 0;                   // of which failed again
+    bool timed_out = false;                   // the time limit ended the run
+
+    bool intermittent() const { return kind == Kind::fail && rerun_failures < reruns; }
+};
+
+const char *kind_name(Verdict::Kind k);  // "PASS", "FAIL", "SKIP"
+
+struct Settings {
+    std::uint64_t seed = 0;
+    int max_success = 25;
+    std::chrono::seconds time_limit{600};  // per invariant; shrinking stops there
+    std::string reproduce;                 // replay this invariant's minimal case
+};
+
+// Told what an invariant is doing, for a progress line.
+class Progress {
+public:
+    virtual ~Progress() = default;
+    // "case 7/25", "shrinking: 3 smaller failing cases so far"
+    virtual void running(std::string_view name, const std::string &what) = 0;
+};
+
+Verdict run_invariant(const Invariant &inv, const probe::Target &t, const Settings &s,
+                      Progress &progress);
+
+// A --reproduce string: each invariant's minimal case. Empty map if text is
+// not one; ok false then.
+std::map<std::string, std::string> split_reproduce(const std::string &text, bool &ok);
+
+}  // namespace conformance

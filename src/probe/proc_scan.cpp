@@ -1,0 +1,195 @@
+#include "probe/proc_scan.hpp"
+
+#include <dirent.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace probe {
+namespace {
+
+bool read_stat(pid_t pid, ProcStat &out) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    std::string s;
+    if (!std::getline(f, s)) return false;
+    // The command name may hold spaces and ')': parse after the last ')'.
+    const auto close = s.rfind(')');
+    if (close == std::string::npos) return false;
+    std::istringstream rest(s.substr(close + 1));
+    char state = 0;
+    pid_t ppid = 0;
+    if (!(rest >> state >> ppid)) return false;
+    out = {pid, state, ppid};
+    return true;
+}
+
+template <class F>
+void for_each_number(const std::string &dir, F f) {
+    DIR *d = opendir(dir.c_str());
+    if (d == nullptr) return;
+    while (dirent *e = readdir(d)) {
+        char *end = nullptr;
+        const long n = std::strtol(e->d_name, &end, 10);
+        if (end != e->d_name && *end == '\0') f(n);
+    }
+    closedir(d);
+}
+
+// Calls f(local port, inode, accept backlog) for each listening TCP socket.
+template <class F>
+void for_each_listener(F f) {
+    for (const char *path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        std::ifstream table(path);
+        std::string line;
+        std::getline(table, line);  // header
+        while (std::getline(table, line)) {
+            std::istringstream l(line);
+            std::string sl, local, remote, st, queues, tr, retr, uid, timeout, inode;
+            l >> sl >> local >> remote >> st >> queues >> tr >> retr >> uid >> timeout >> inode;
+            const auto colon = local.rfind(':');
+            if (st == "0A" && colon != std::string::npos)  // TCP_LISTEN
+                // For a listener, rx_queue is the accept backlog.
+                f(std::stoi(local.substr(colon + 1), nullptr, 16), inode,
+                  std::stoi(queues.substr(queues.find(':') + 1), nullptr, 16));
+        }
+    }
+}
+
+// "127.0.0.1:38127" from /proc/net/tcp's "0100007F:94EF" (IPv4 only; an
+// IPv6 address is shown as the kernel writes it).
+std::string address_of(const std::string &hex) {
+    const auto colon = hex.rfind(':');
+    if (colon == std::string::npos) return hex;
+    const std::string port = std::to_string(std::stoi(hex.substr(colon + 1), nullptr, 16));
+    if (colon != 8) return "[" + hex.substr(0, colon) + "]:" + port;
+    const unsigned long a = std::stoul(hex.substr(0, 8), nullptr, 16);
+    return std::to_string(a & 0xff) + "." + std::to_string((a >> 8) & 0xff) + "." +
+           std::to_string((a >> 16) & 0xff) + "." + std::to_string(a >> 24) + ":" + port;
+}
+
+const char *tcp_state(const std::string &st) {
+    static const char *const names[] = {"?",          "ESTABLISHED", "SYN_SENT",  "SYN_RECV",
+                                        "FIN_WAIT1",  "FIN_WAIT2",   "TIME_WAIT", "CLOSE",
+                                        "CLOSE_WAIT", "LAST_ACK",    "LISTEN",    "CLOSING"};
+    const int n = std::stoi(st, nullptr, 16);
+    return n > 0 && n < 12 ? names[n] : "?";
+}
+
+// Each TCP socket's inode and what it is, in words.
+std::map<std::string, std::string> tcp_sockets() {
+    std::map<std::string, std::string> out;
+    for (const char *path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        std::ifstream table(path);
+        std::string line;
+        std::getline(table, line);  // header
+        while (std::getline(table, line)) {
+            std::istringstream l(line);
+            std::string sl, local, remote, st, queues, tr, retr, uid, timeout, inode;
+            l >> sl >> local >> remote >> st >> queues >> tr >> retr >> uid >> timeout >> inode;
+            if (st == "0A")
+                out[inode] = "the listening socket " + address_of(local);
+            else
+                out[inode] = "a TCP connection " + address_of(local) + " <-> " +
+                             address_of(remote) + " (" + tcp_state(st) + ")";
+        }
+    }
+    return out;
+}
+
+std::set<std::string> listening_inodes() {
+    std::set<std::string> inodes;
+    for_each_listener([&](int, const std::string &inode, int) { inodes.insert(inode); });
+    return inodes;
+}
+
+}  // namespace
+
+std::vector<ProcStat> all_processes() {
+    std::vector<ProcStat> all;
+    for_each_number("/proc", [&](long pid) {
+        ProcStat s{};
+        if (read_stat(static_cast<pid_t>(pid), s)) all.push_back(s);
+    });
+    return all;
+}
+
+std::vector<ProcStat> children_of(pid_t ppid) {
+    std::vector<ProcStat> kids;
+    for_each_number("/proc", [&](long pid) {
+        ProcStat s{};
+        if (read_stat(static_cast<pid_t>(pid), s) && s.ppid == ppid) kids.push_back(s);
+    });
+    return kids;
+}
+
+int open_fd_count(pid_t pid) {
+    int n = -1;
+    const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+    if (DIR *d = opendir(dir.c_str())) {
+        closedir(d);
+        n = 0;
+        for_each_number(dir, [&](long) { ++n; });
+    }
+    return n;
+}
+
+bool holds_listening_socket(pid_t pid) {
+    const auto inodes = listening_inodes();
+    const std::string dir = "/proc/" + std::to_string(pid) + "/fd/";
+    bool found = false;
+    for_each_number(dir, [&](long fd) {
+        char target[128];
+        const ssize_t n = readlink((dir + std::to_string(fd)).c_str(), target, sizeof target - 1);
+        if (n <= 0) return;
+        const std::string t(target, static_cast<std::size_t>(n));
+        if (t.starts_with("socket:[") && inodes.count(t.substr(8, t.size() - 9))) found = true;
+    });
+    return found;
+}
+
+std::map<int, std::string> open_fds(pid_t pid) {
+    std::map<int, std::string> fds;
+    const auto sockets = tcp_sockets();
+    const std::string dir = "/proc/" + std::to_string(pid) + "/fd/";
+    for_each_number(dir, [&](long fd) {
+        char target[256];
+        const ssize_t n = readlink((dir + std::to_string(fd)).c_str(), target, sizeof target - 1);
+        if (n <= 0) return;
+        std::string t(target, static_cast<std::size_t>(n));
+        if (t.starts_with("socket:[")) {
+            const auto it = sockets.find(t.substr(8, t.size() - 9));
+            if (it != sockets.end()) t = it->second;
+        }
+        fds[static_cast<int>(fd)] = t;
+    });
+    return fds;
+}
+
+bool listening_on(int port) {
+    bool found = false;
+    for_each_listener([&](int p, const std::string &, int) { found = found || p == port; });
+    return found;
+}
+
+int accept_backlog(int port) {
+    int backlog = -1;
+    for_each_listener([&](int p, const std::string &, int queued) {
+        if (p == port) backlog = (backlog < 0 ? 0 : backlog) + queued;
+    });
+    return backlog;
+}
+
+std::string cmdline(pid_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
+    std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    while (!s.empty() && s.back() == '\0') s.pop_back();
+    for (char &c : s)
+        if (c == '\0') c = ' ';
+    return s;
+}
+
+}  // namespace probe
