@@ -39,24 +39,38 @@ void for_each_number(const std::string &dir, F f) {
     closedir(d);
 }
 
-// Calls f(local port, inode, accept backlog) for each listening TCP socket.
+// One row of /proc/net/tcp{,6}, addresses in the kernel's hex.
+struct TcpRow {
+    std::string local, remote, state, queues, inode;
+};
+
 template <class F>
-void for_each_listener(F f) {
+void for_each_tcp_row(F f) {
     for (const char *path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
         std::ifstream table(path);
         std::string line;
         std::getline(table, line);  // header
         while (std::getline(table, line)) {
             std::istringstream l(line);
-            std::string sl, local, remote, st, queues, tr, retr, uid, timeout, inode;
-            l >> sl >> local >> remote >> st >> queues >> tr >> retr >> uid >> timeout >> inode;
-            const auto colon = local.rfind(':');
-            if (st == "0A" && colon != std::string::npos)  // TCP_LISTEN
-                // For a listener, rx_queue is the accept backlog.
-                f(std::stoi(local.substr(colon + 1), nullptr, 16), inode,
-                  std::stoi(queues.substr(queues.find(':') + 1), nullptr, 16));
+            std::string sl, tr, retr, uid, timeout;
+            TcpRow r;
+            l >> sl >> r.local >> r.remote >> r.state >> r.queues >> tr >> retr >> uid >> timeout >>
+                r.inode;
+            f(r);
         }
     }
+}
+
+// Calls f(local port, inode, accept backlog) for each listening TCP socket.
+template <class F>
+void for_each_listener(F f) {
+    for_each_tcp_row([&](const TcpRow &r) {
+        const auto colon = r.local.rfind(':');
+        if (r.state == "0A" && colon != std::string::npos)  // TCP_LISTEN
+            // For a listener, rx_queue is the accept backlog.
+            f(std::stoi(r.local.substr(colon + 1), nullptr, 16), r.inode,
+              std::stoi(r.queues.substr(r.queues.find(':') + 1), nullptr, 16));
+    });
 }
 
 // "127.0.0.1:38127" from /proc/net/tcp's "0100007F:94EF" (IPv4 only; an
@@ -82,21 +96,11 @@ const char *tcp_state(const std::string &st) {
 // Each TCP socket's inode and what it is, in words.
 std::map<std::string, std::string> tcp_sockets() {
     std::map<std::string, std::string> out;
-    for (const char *path : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-        std::ifstream table(path);
-        std::string line;
-        std::getline(table, line);  // header
-        while (std::getline(table, line)) {
-            std::istringstream l(line);
-            std::string sl, local, remote, st, queues, tr, retr, uid, timeout, inode;
-            l >> sl >> local >> remote >> st >> queues >> tr >> retr >> uid >> timeout >> inode;
-            if (st == "0A")
-                out[inode] = "the listening socket " + address_of(local);
-            else
-                out[inode] = "a TCP connection " + address_of(local) + " <-> " +
-                             address_of(remote) + " (" + tcp_state(st) + ")";
-        }
-    }
+    for_each_tcp_row([&](const TcpRow &r) {
+        out[r.inode] = r.state == "0A" ? "the listening socket " + address_of(r.local)
+                                       : "a TCP connection " + address_of(r.local) + " <-> " +
+                                             address_of(r.remote) + " (" + tcp_state(r.state) + ")";
+    });
     return out;
 }
 

@@ -195,6 +195,13 @@ int main(int argc, char **argv) {
         }
     }
 
+    // A --junit file that cannot be written is found now, not after the run.
+    if (!o.junit.empty() && !write_file(o.junit, "")) {
+        std::fprintf(stderr, "forkcheck: cannot write %s: %s\n", o.junit.c_str(),
+                     std::strerror(errno));
+        return cli::exit_usage;
+    }
+
     // With --json, stdout is for JSON alone; the text goes to stderr.
     Screen screen(o.json ? stderr : stdout, o.quiet || o.json);
     const auto start = std::chrono::steady_clock::now();
