@@ -32,6 +32,8 @@ std::variant<Tokens, Stop> tokenize(std::string_view prog, int argc, const char 
             options_done = true;
             continue;
         }
+        if (arg == "--version")
+            return Stop{exit_ok, std::string(prog) + " " + FORKCHECK_VERSION + "\n"};
         if (arg == "--help" || arg == "-h") {
             t.help = true;
             continue;

@@ -1,5 +1,6 @@
 // Splits a command line into long options and operands, the GNU way:
-// "--name value" or "--name=value", "--" ends options, "-h" is "--help".
+// "--name value" or "--name=value", "--" ends options, "-h" is "--help";
+// "--version" stops with "PROG VERSION" (exit 0).
 #pragma once
 
 #include <initializer_list>

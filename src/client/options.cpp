@@ -18,6 +18,7 @@ constexpr const char *usage =
     "                    for the worksheet's server (default line)\n"
     "  --timeout S       bound on connecting and on each reply (1-3600; 10)\n"
     "  -h, --help        show this help\n"
+    "      --version     show the version\n"
     "\n"
     "Exit status: 0 after 'quit' or the end of input, 1 if the server cannot be\n"
     "reached, closes the connection or does not reply in time, 2 on a bad\n"

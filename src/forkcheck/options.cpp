@@ -38,6 +38,7 @@ constexpr const char *usage =
     "                       on stdout (the text report is not printed)\n"
     "  -q, --quiet          print only failures and the summary\n"
     "  -h, --help           show this help\n"
+    "      --version        show the version\n"
     "\n"
     "Example: forkcheck --profile worksheet -- ./serverFork {port}\n"
     "Exit status: 0 if every invariant holds, 1 if one fails, 2 on a bad command\n"

@@ -34,6 +34,7 @@ constexpr const char *usage =
     "                     at most MS ms late (0-60000; 0: at once; default 100,\n"
     "                     or 0 when stderr is a terminal)\n"
     "  -h, --help         show this help\n"
+    "      --version      show the version\n"
     "\n"
     "Prints 'Server: listening on ADDR:PORT' once ready.\n"
     "Exit status: 0 after a clean shutdown, 1 on a run-time failure (e.g. address\n"
