@@ -70,10 +70,16 @@ static std::string runs_of(const std::vector<std::size_t> &sizes) {
 }
 
 void showValue(const Client &c, std::ostream &os) {
-    if (c.messages.empty()) os << "sends nothing";
-    for (std::size_t i = 0; i < c.messages.size(); ++i) {
-        os << (i == 0 ? "sends " : "\n        then ");
-        showValue(c.messages[i], os);
+    // An empty unterminated last line sends nothing: not shown.
+    std::vector<const Message *> sent;
+    for (const auto &m : c.messages)
+        if (!m.bytes.empty() || !m.ending.empty()) sent.push_back(&m);
+    if (sent.empty()) os << "sends nothing";
+    if (sent.size() == 1) os << "sends ";
+    if (sent.size() > 1) os << "sends " << sent.size() << " messages:";
+    for (const Message *m : sent) {
+        if (sent.size() > 1) os << "\n    ";
+        showValue(*m, os);
     }
     std::vector<std::size_t> sizes;
     for (const auto &chunk : chunks_of(c)) sizes.push_back(chunk.size());

@@ -133,8 +133,8 @@ struct Read : Command {
         const std::string &want = m.clients.at(id).owed.front();
         if (got != want)
             violated("client " + std::to_string(id) + " expected \"" + proto::escape(want) +
-                     "\" but got " +
-                     (got ? "\"" + proto::escape(*got) + "\"" : conn.why_no_line()) +
+                     "\" but " +
+                     (got ? "got \"" + proto::escape(*got) + "\"" : conn.why_no_line()) +
                      (got ? profile_hint(*m.target, {want}, {*got}, true) : ""));
     }
     void show(std::ostream &os) const override { os << "Read(client " << id << ")"; }
@@ -190,8 +190,8 @@ void stateful_model(const probe::Target &t) {
             const auto got = conn.read_line(5s);
             if (got != want)
                 violated("at the end, client " + std::to_string(id) + " expected \"" +
-                         proto::escape(want) + "\" but got " +
-                         (got ? "\"" + proto::escape(*got) + "\"" : conn.why_no_line()) +
+                         proto::escape(want) + "\" but " +
+                         (got ? "got \"" + proto::escape(*got) + "\"" : conn.why_no_line()) +
                          (got ? profile_hint(t, {want}, {*got}, true) : ""));
         }
         if (c.server_closes && !conn.closed_by_server(5s))

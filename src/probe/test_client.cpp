@@ -11,6 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "protocol/escape.hpp"
+
 namespace probe {
 
 TestClient::TestClient(int port, const std::string &host) {
@@ -86,15 +88,16 @@ std::string TestClient::why_no_line() const {
     using namespace std::chrono;
     std::string partial;
     if (!buffer_.empty())
-        partial = " after \"" + (buffer_.size() > 40 ? buffer_.substr(0, 40) + "..." : buffer_) +
+        partial = " after \"" +
+                  proto::escape(buffer_.size() > 40 ? buffer_.substr(0, 40) + "..." : buffer_) +
                   "\" without a newline";
     switch (end_) {
     case End::timeout: {
         const auto s = duration<double>(waited_).count();
         char limit[32];
         std::snprintf(limit, sizeof limit, "%g s", s);
-        return (buffer_.empty() ? "nothing" : "an unfinished line") + std::string(" within ") +
-               limit + partial;
+        return (buffer_.empty() ? "nothing came" : "only an unfinished line came") +
+               std::string(" within ") + limit + partial;
     }
     case End::closed:
     case End::reset: {
@@ -109,7 +112,7 @@ std::string TestClient::why_no_line() const {
     case End::error: return std::string("recv failed: ") + std::strerror(end_errno_) + partial;
     case End::none: break;
     }
-    return "nothing" + partial;
+    return "nothing came" + partial;
 }
 
 std::optional<std::string> TestClient::read_line(std::chrono::milliseconds limit) {
