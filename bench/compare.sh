@@ -10,7 +10,7 @@
 # usage: bench/compare.sh [--targets] [--rounds N] [--msg-repeat K]
 #                         [--seconds S] [--warmup W] [--clients "1 2 4 8"]
 #                         [--msg-clients "1 4"] [--pin none|same|split]
-#                         [--out DIR] [--replot]
+#                         [--out DIR] [--replot] [--baseline DIR|REV]
 #   --targets       only what the targets need, many short rounds: 4 clients,
 #                   lean, serverfork (as shipped, quiet, shims out) and socat,
 #                   60 rounds of 1 s, no warm-up; out bench/results/targets
@@ -20,6 +20,10 @@
 #   --pin same   server and clients on CPU 0 (no cross-core wake-ups)
 #   --pin split  server on CPU 0, clients on CPU 1 (every wake-up crosses)
 #   --replot     only redraw DIR's PNG from its summary.tsv
+#   --baseline DIR|REV  also race another serverfork, from a build folder
+#                (DIR/serverfork) or from a git revision built in a scratch
+#                tree, as the contender "baseline": the A/B of a change,
+#                paired per round, in one invocation
 # bench/report.sh DIR prints a finished run's table and targets again.
 set -u
 cd "$(dirname "$0")/.."
@@ -27,6 +31,7 @@ root=$PWD
 
 rounds=3 msg_repeat=3 seconds=2 warmup=1 clients="1 2 4 8" msg_clients="1 4" pin=none out=bench/results replot=0
 contenders="lean serverfork serverfork-quiet serverfork-noshims socat tcpserver iterative" sweep=1
+baseline=
 # --targets first, so that any option after it (or before) still wins.
 for a in "$@"; do
     if [ "$a" = --targets ]; then
@@ -46,7 +51,8 @@ while [ $# -gt 0 ]; do
     --pin) pin=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --replot) replot=1; shift ;;
-    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --baseline) baseline=$2; shift 2 ;;
+    -h | --help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -73,7 +79,7 @@ fi
 plot_png() { # SUMMARY PNG WORKDIR
     local summary=$1 png=$2 work=$3
     awk -F'\t' '$1 == "conn"' "$summary" >"$work/conn.tsv"
-    for name in lean serverfork serverfork-quiet serverfork-noshims socat tcpserver iterative; do
+    for name in lean serverfork serverfork-quiet serverfork-noshims socat tcpserver iterative baseline; do
         grep -q "	$name	" "$work/conn.tsv" || continue
         awk -F'\t' -v n="$name" '$3 == n' "$work/conn.tsv" >"$work/$name.dat"
     done
@@ -84,9 +90,9 @@ set datafile separator "\t"
 set multiplot layout 1,2 title "fork-per-connection servers, conn mode (connect, one message, reply, close), pin=$pin, median of each"
 set xlabel "clients"; set logscale x 2; set xrange [0.8:10]; set xtics (1,2,4,8); set key top left; set grid
 set ylabel "connections/s"; set yrange [0:*]
-plot for [n in "lean serverfork serverfork-quiet serverfork-noshims socat tcpserver iterative"] "$work/".n.".dat" using 2:4 with linespoints title n
+plot for [n in "lean serverfork serverfork-quiet serverfork-noshims socat tcpserver iterative baseline"] "$work/".n.".dat" using 2:4 with linespoints title n
 set ylabel "p99 latency (µs)"; set logscale y; set yrange [*:*]; set key top left
-plot for [n in "lean serverfork serverfork-quiet serverfork-noshims socat tcpserver iterative"] "$work/".n.".dat" using 2:6 with linespoints title n
+plot for [n in "lean serverfork serverfork-quiet serverfork-noshims socat tcpserver iterative baseline"] "$work/".n.".dat" using 2:6 with linespoints title n
 unset multiplot
 EOF
 }
@@ -99,7 +105,7 @@ if [ "$replot" = 1 ]; then
 fi
 
 build() { # DIR SHIMS
-    cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFORKCHECK_TESTS=OFF \
+    cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFORKCHECK_TESTS=OFF -DFORKCHECK_CHECKER=OFF \
         -DFORKCHECK_SHIMS="$2" >/dev/null &&
         cmake --build "$1" --target serverfork msgbench lean_server iterative_server fork_loop \
             >/dev/null
@@ -107,6 +113,23 @@ build() { # DIR SHIMS
 build build/bench ON && build build/bench-noshims OFF || { echo "compare.sh: build failed" >&2; exit 1; }
 B=$root/build/bench
 NB=$root/build/bench-noshims
+
+# The baseline: a build folder's serverfork as it is, or a revision's, built
+# from a scratch copy of its tree in the same way as this one.
+if [ -n "$baseline" ]; then
+    if [ -x "$baseline/serverfork" ]; then
+        BASE=$(cd "$baseline" && pwd)
+    elif git rev-parse --verify --quiet "$baseline^{commit}" >/dev/null; then
+        src=$root/build/baseline-src BASE=$root/build/baseline
+        rm -rf "$src" && mkdir -p "$src" && git archive "$baseline" | tar -x -C "$src" &&
+            (cd "$src" && build "$BASE" ON) ||
+            { echo "compare.sh: building $baseline failed" >&2; exit 1; }
+    else
+        echo "compare.sh: --baseline '$baseline' is neither a build folder with a serverfork nor a git revision" >&2
+        exit 2
+    fi
+    contenders="$contenders baseline"
+fi
 
 mkdir -p "$out"
 work=$(mktemp -d)
@@ -167,6 +190,7 @@ wanted lean && start lean "$work/lean.log" "$B/bench/lean_server"
 wanted serverfork && start serverfork "$work/serverfork.log" "$B/serverfork" "${sf[@]}"
 wanted serverfork-quiet && start serverfork-quiet "$work/serverfork-quiet.log" "$B/serverfork" "${sf[@]}" --log-level errors
 wanted serverfork-noshims && start serverfork-noshims "$work/serverfork-noshims.log" "$NB/serverfork" "${sf[@]}"
+wanted baseline && start baseline "$work/baseline.log" "$BASE/serverfork" "${sf[@]}"
 if wanted socat; then
     socat_port=$(free_port)
     fixed_port=$socat_port start socat "$work/socat.log" \

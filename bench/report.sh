@@ -59,6 +59,7 @@ cat "$dir/table.md"
 # so that higher is better both ways.
 awk -F'\t' "$median_awk"'
 NR > 1 {
+    if ($3 == "baseline") has_baseline = 1
     ops[$1 SUBSEP $2 SUBSEP $3 SUBSEP $4] = $5; cpu[$1 SUBSEP $2 SUBSEP $3 SUBSEP $4] = $8
     round[$1 SUBSEP $2 SUBSEP $4] = 1
 }
@@ -101,5 +102,10 @@ END {
         check(kind, "serverfork --log-level errors msg vs lean", "msg", 4, "serverfork-quiet", "lean", 0.95)
         check(kind, "serverfork (shims) conn vs shims compiled out", "conn", 4, "serverfork", "serverfork-noshims", 0.98)
         check(kind, "serverfork (shims) msg vs shims compiled out", "msg", 4, "serverfork", "serverfork-noshims", 0.98)
+        # compare.sh --baseline: this build against another, no slower.
+        if (has_baseline) {
+            check(kind, "serverfork conn vs baseline", "conn", 4, "serverfork", "baseline", 1.00)
+            check(kind, "serverfork msg vs baseline", "msg", 4, "serverfork", "baseline", 1.00)
+        }
     }
 }' "$results" | tee "$dir/targets.txt"

@@ -16,6 +16,7 @@
 #include <stdexcept>
 
 #include "probe/poll_until.hpp"
+#include "probe/proc_scan.hpp"
 
 namespace probe {
 namespace {
@@ -40,6 +41,24 @@ void remember_group(pid_t pgid) {
     for (auto &slot : live_groups) {
         pid_t free = 0;
         if (slot.compare_exchange_strong(free, pgid)) return;
+    }
+}
+
+bool is_live_group(pid_t pid) {
+    for (auto &slot : live_groups)
+        if (slot.load() == pid) return true;
+    return false;
+}
+
+// Processes that left a server's group (setsid, as xinetd's handlers do)
+// come to us as subreaper when the server dies: none may outlive its case,
+// running or as a zombie. Every child that is no live Process is one.
+void end_adopted_orphans() {
+    for (const auto &k : children_of(getpid())) {
+        if (is_live_group(k.pid)) continue;
+        ::kill(k.pid, SIGKILL);
+        int st = 0;
+        waitpid(k.pid, &st, 0);
     }
 }
 
@@ -170,6 +189,7 @@ Process::~Process() {
             },
             std::chrono::seconds(5));
         forget_group(pid_);
+        end_adopted_orphans();
     }
     close_stdin();
     close(out_fd_);
