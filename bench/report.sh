@@ -3,7 +3,7 @@
 # mode, clients, contender, round, ops/s, p99 µs, errors, server CPU µs/op):
 #   DIR/summary.tsv  median, spread, p99, errors and CPU per (mode, clients, contender)
 #   DIR/table.md     the same with ratios to lean
-#   DIR/targets.txt  issue 6's targets as paired ratios with their interval
+#   DIR/targets.txt  the performance targets as paired ratios with their interval
 # It prints the table and the targets. compare.sh runs it after every run;
 # run it alone to read a finished run again.
 # usage: bench/report.sh DIR

@@ -1,4 +1,4 @@
-// Item 6 of the fault issue: msgclient under send and recv failures (connect
+// msgclient under send and recv failures (connect
 // is in the matrix) and a server that dies mid-session: one clear line, a
 // non-zero exit, and never a hang.
 #include <signal.h>

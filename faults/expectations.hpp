@@ -1,7 +1,7 @@
 // The fault matrix: for each shim failure point and each errno a kernel
 // returns there, what serverfork or msgclient does. The matrix tests and the
-// README table are both made from this, and a test checks that it covers
-// every point and errno of the shims' own table (sys/fault.cpp).
+// table in docs/fault-injection.md are both made from this, and a test checks
+// that it covers every point and errno of the shims' own table (sys/fault.cpp).
 #pragma once
 
 #include <span>
@@ -38,7 +38,7 @@ struct Expectation {
     Scenario scenario;
     bool recovers;               // the call is retried and the client is served
     std::string_view log;        // what the log shows ("" nothing); %E is the errno name
-    std::string_view behaviour;  // for the README table
+    std::string_view behaviour;  // for the documented table
 };
 
 std::span<const Expectation> expectations();
@@ -54,7 +54,7 @@ struct Cell {
 // Every (point, errno) of the shims' table, reduce points with error 0.
 std::vector<Cell> all_cells();
 
-// The README table in Markdown, one row per cell.
+// The table of docs/fault-injection.md in Markdown, one row per cell.
 std::string markdown_table();
 
 }  // namespace faults

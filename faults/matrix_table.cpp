@@ -1,4 +1,4 @@
-// Prints the fault matrix as the README's Markdown table.
+// Prints the fault matrix as docs/fault-injection.md's Markdown table.
 #include <cstdio>
 
 #include "faults/expectations.hpp"

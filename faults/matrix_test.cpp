@@ -1,4 +1,4 @@
-// Item 1 of the fault issue: one test per (shim failure point, errno), made
+// The fault matrix: one test per (shim failure point, errno), made
 // from the shims' own table, each checking the documented behaviour
 // (faults/expectations.cpp) and that the fault really fired.
 #include <signal.h>

@@ -1,4 +1,4 @@
-// Item 2 of the fault issue, as SQLite tests its malloc and I/O failures: in
+// Nth-call enumeration, as SQLite tests its malloc and I/O failures: in
 // a fixed multi-client scenario, call N of one shim fails, for N = 1, 2, ...
 // until a run ends without reaching call N. After every N: the server either
 // refused to start with one line and exit 1, or it survived, reaped every

@@ -1,4 +1,4 @@
-// Item 3 of the fault issue: random fault schedules (which points fail, on
+// Random fault schedules (which points fail, on
 // which call, with which errno) combined with random conversations. A
 // failure shrinks to a minimal schedule; rapidcheck prints its reproduce
 // line (RC_PARAMS="reproduce=..."). Cases: RC_PARAMS="max_success=N".

@@ -1,4 +1,4 @@
-// Item 7 of the fault issue: real exhaustion and abuse, no injected fault.
+// Stress: real exhaustion and abuse, no injected fault.
 // Every test is bounded in time; label stress.
 #include <sys/resource.h>
 #include <sys/socket.h>

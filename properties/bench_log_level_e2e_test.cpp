@@ -1,4 +1,4 @@
-// --log-level errors (issue 6): the same replies, no per-connection lines,
+// --log-level errors: the same replies, no per-connection lines,
 // and the start and stop lines still there.
 #include <signal.h>
 

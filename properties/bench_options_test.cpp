@@ -1,4 +1,4 @@
-// --log-level, added for the benchmark (issue 6): the per-connection logs can
+// --log-level: the per-connection logs can
 // be turned off, the default keeps every line the worksheet asks for.
 #include <gtest/gtest.h>
 

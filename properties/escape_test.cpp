@@ -58,7 +58,7 @@ TEST(Escape, DistinctBytesGiveDistinctEscapes) {
 }
 
 TEST(Escape, PlainIsExactlyWhatEscapeKeeps) {
-    // The server logs plain messages without escaping them (issue 6).
+    // The server logs plain messages without escaping them, so is_plain must agree with escape.
     for (int b = 0; b < 256; ++b) {
         const std::string one(1, static_cast<char>(b));
         EXPECT_EQ(proto::is_plain(one), escape(one) == one) << "byte " << b;

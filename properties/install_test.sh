@@ -14,6 +14,7 @@ for p in serverfork msgclient forkcheck; do
     [[ $out =~ ^$p\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || { echo "install_test: $p --version said '$out'"; exit 1; }
 done
 for f in share/doc/forkcheck/README.md share/doc/forkcheck/LICENSE share/doc/forkcheck/CHANGELOG.md \
+         share/doc/forkcheck/docs/design.md share/doc/forkcheck/docs/fault-injection.md \
          share/man/man1/serverfork.1 share/man/man1/msgclient.1 share/man/man1/forkcheck.1 \
          lib/forkcheck/libforkcheck_fault_preload.so; do
     [ -f "$prefix/$f" ] || { echo "install_test: $f was not installed"; exit 1; }

@@ -1,5 +1,5 @@
 // The framer's messages, kept: it gives views that are valid until its next
-// call, and a test collects them (issue 6 made them views).
+// call, and a test collects them.
 #pragma once
 
 #include <optional>

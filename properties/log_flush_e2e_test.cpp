@@ -1,4 +1,4 @@
-// --log-flush (issue 6): a child holds its "Message received" lines and writes
+// --log-flush: a child holds its "Message received" lines and writes
 // them in blocks, yet every line reaches the log, in order, within the time
 // given, and none is lost when the client leaves or the child gets SIGTERM.
 // The log is a file here (a memfd), so lines are held unless told otherwise,

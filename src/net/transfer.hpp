@@ -19,7 +19,7 @@ namespace net {
 int send_all(int fd, std::string_view data, const Deadline &deadline,
              std::string_view *failed_call = nullptr);
 // The same within timeout, counted from the first wait: a send that does not
-// block reads no clock (the server's per-message path, issue 6). before_wait,
+// block reads no clock (the server's per-message path stays cheap). before_wait,
 // if given, is called once, before that first wait.
 int send_all(int fd, std::string_view data, std::chrono::milliseconds timeout,
              std::string_view *failed_call = nullptr, void (*before_wait)() = nullptr);

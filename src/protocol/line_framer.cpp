@@ -31,7 +31,7 @@ std::optional<Message> LineFramer::next(std::string_view &data) {
         data.remove_prefix(complete ? nl + 1 : data.size());
 
         // A whole line in one piece, as a lockstep client sends: a view of
-        // it, not a copy through buf_ (issue 6).
+        // it, not a copy through buf_.
         if (complete && buf_.empty() && !discarding_) return message_of(piece);
         if (discarding_) {
             discarding_ = !complete;

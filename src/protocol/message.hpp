@@ -18,7 +18,7 @@ inline const std::initializer_list<std::pair<std::string_view, Framing>> framing
 inline constexpr std::size_t default_max_message = 199;  // worksheet's MAXDATASIZE-1
 inline constexpr int default_port = 3490;
 
-// A view, not a copy (issue 6): of the bytes given to the framer or of its
+// A view, not a copy, so a message costs no allocation: of the bytes given to the framer or of its
 // buffer, valid until the framer is used again. Copy the bytes to keep them.
 struct Message {
     std::string_view bytes;  // without its line ending

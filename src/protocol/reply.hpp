@@ -17,7 +17,7 @@ struct ReplyRules {
 inline constexpr std::string_view hello_reply = "Hello, World!\n";
 
 // One reply line. A fixed reply is a view of a constant, so that answering a
-// message in hello mode copies no bytes (issue 6); the others are built.
+// message in hello mode copies no bytes; the others are built.
 class Reply {
 public:
     static Reply fixed(std::string_view constant, bool close) { return {constant, close}; }

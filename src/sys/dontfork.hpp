@@ -1,6 +1,6 @@
 // An allocator of memory that fork() does not copy (MADV_DONTFORK): for the
 // parent's own tables. A page the parent writes while a child shares it
-// costs a copy-on-write fault; a page no child has costs none (issue 6).
+// costs a copy-on-write fault; a page no child has costs none.
 // A child must never touch what it holds: the mapping is absent there.
 #pragma once
 

@@ -109,7 +109,7 @@ void fault_init() {
 // Looked up once, before main and so in the parent before any fork: the
 // libraries loaded at start are all there is (nothing here calls dlopen).
 // A plain variable, not a function's static: the shims read it at every
-// recv and send, and a static's guard costs a test each time (issue 6).
+// recv and send, and a static's guard costs a test each time.
 const FailFn fiu_fail_at_start = libfiu<FailFn>("fiu_fail");
 #endif
 

@@ -60,7 +60,7 @@ void fault_init();
 // is the idle cost of the shims: libfiu 1.1's fiu_fail() takes two locks and
 // strdup()s and frees the point's name on every call, about ten
 // copy-on-write faults per connection after fork, and its mappings are
-// copied at every fork (issue 6).
+// copied at every fork.
 using FailFn = int (*)(const char *);
 #if FORKCHECK_SHIMS
 extern const FailFn fiu_fail_at_start;
