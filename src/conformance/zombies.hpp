@@ -9,10 +9,9 @@
 
 namespace conformance {
 
-// A correct server reaps a child within milliseconds of its exit: under load
-// (two CPU hogs and parallel builds on 2 cores) zombie lives measured a median
-// of 8 ms and a maximum of 111 ms. A child still Z after this, while no client
-// comes, is never going to be reaped.
+// A correct server reaps a child within milliseconds of its exit (zombie
+// lives measured under load: median 8 ms, maximum 111 ms). A child still Z
+// after this, while no client comes, is never going to be reaped.
 inline constexpr std::chrono::milliseconds zombie_grace{500};
 // How long a live child may outlive every client (a child lingering on a
 // socket the client closed is a separate bug from a missed reap).
