@@ -23,6 +23,7 @@ servers=$build/fixtures/servers
 hogs=()
 cleanup() { for p in "${hogs[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
 trap cleanup EXIT
+trap 'exit 143' TERM INT
 
 # run NAME PROFILE SEED: forkcheck on one server; prints
 # "first-failing-invariant seconds-to-it cases shrinks verdicts" (or "- total ...").
