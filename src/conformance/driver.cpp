@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "conformance/zombies.hpp"
+#include "probe/proc_scan.hpp"
 #include "probe/test_client.hpp"
 #include "protocol/escape.hpp"
 
@@ -18,6 +20,9 @@ using namespace std::chrono_literals;
 // segments), capped so a case stays short.
 constexpr int pause_budget_ms = 40;
 constexpr auto reply_limit = 5s;
+// A reply awaited before the next message: a server answers in milliseconds
+// even under load, so a reply not there after this is held back (unflushed).
+constexpr auto lockstep_reply_limit = 1s;
 
 struct Player {
     const Client &plan;
@@ -42,6 +47,19 @@ Run play(const Scenario &s, const probe::Target &t, int port,
             p.chunks = chunks_of(c);
         players.push_back(std::move(p));
     }
+    // A reference client in lockstep awaits the reply to each complete line.
+    auto await_reply = [&](Player &p, std::size_t sent) {
+        const Message &m = p.plan.messages[sent];
+        if (m.ending.empty()) return;  // answered only at end of input
+        auto reply = p.conn->read_line(lockstep_reply_limit);
+        if (reply) {
+            p.seen.replies.push_back(*reply);
+            return;
+        }
+        p.seen.trouble = "it awaited each reply before sending more, and got no reply to \"" +
+                         proto::escape(m.bytes) + "\": " + p.conn->why_no_line();
+        if (p.conn->timed_out()) p.seen.trouble += ": a reply held back (an unflushed buffer?)";
+    };
 
     int paused_ms = 0;
     auto send_next = [&](Player &p) {
@@ -56,8 +74,10 @@ Run play(const Scenario &s, const probe::Target &t, int port,
             p.seen.trouble = "send " + std::to_string(p.next) + " failed";
             return;
         }
-        if (lockstep) {
-            auto reply = p.conn->read_line(reply_limit);
+        if (!lockstep && p.plan.lockstep) {
+            await_reply(p, p.next - 1);
+        } else if (lockstep) {
+            auto reply = p.conn->read_line(lockstep_reply_limit);
             if (!reply)
                 p.seen.trouble =
                     "no reply to \"" + proto::escape(chunk) + "\": " + p.conn->why_no_line();
@@ -82,7 +102,9 @@ Run play(const Scenario &s, const probe::Target &t, int port,
     }
     Run run;
     for (auto &p : players) {
-        if (p.plan.leave == Leave::finish) {
+        // Replies that come only once it gives up waiting do not count.
+        const bool gave_up = p.plan.lockstep && !p.seen.trouble.empty();
+        if (p.plan.leave == Leave::finish && !gave_up) {
             if (lockstep) {
                 const bool quit =
                     !p.plan.messages.empty() && p.plan.messages.back().bytes == "quit";
@@ -99,14 +121,50 @@ Run play(const Scenario &s, const probe::Target &t, int port,
     return run;
 }
 
-std::string fresh_client_trouble(const probe::Target &t, int port, int limit_ms) {
+void burst(const probe::Target &t, int port, int n) {
+    const std::string message = t.profile == probe::Profile::worksheet ? "burst" : "burst\n";
+    std::vector<std::unique_ptr<probe::TestClient>> clients;
+    for (int i = 0; i < n; ++i) {
+        clients.push_back(std::make_unique<probe::TestClient>(port));
+        // Served: its child exists and is past its set-up.
+        if (!clients.back()->send(message) || !clients.back()->read_line(reply_limit)) break;
+    }
+    for (auto &c : clients) c->close();
+}
+
+std::string fresh_client_trouble(const probe::Target &t, const probe::ServerProcess &server,
+                                 std::chrono::milliseconds limit) {
+    using clock = std::chrono::steady_clock;
     try {
-        probe::TestClient c(port);
+        probe::TestClient c(server.port());
         const std::string message = t.profile == probe::Profile::worksheet ? "fresh" : "fresh\n";
         if (!c.send(message)) return "a fresh client could not send";
-        if (!c.read_line(std::chrono::milliseconds(limit_ms)))
-            return "a fresh client got no reply: " + c.why_no_line();
-        return {};
+        const auto start = clock::now();
+        auto stuck_since = clock::time_point::max();
+        for (;;) {
+            if (c.read_line(20ms)) return {};
+            if (!c.timed_out()) return "a fresh client got no reply: " + c.why_no_line();
+            const auto now = clock::now();
+            const std::string call = probe::blocked_in_wait(server.pid());
+            if (call.empty() || probe::accept_backlog(server.port()) <= 0) {
+                stuck_since = clock::time_point::max();
+            } else if (stuck_since == clock::time_point::max()) {
+                stuck_since = now;
+            } else if (now - stuck_since >= zombie_grace) {
+                std::string live;
+                for (const auto &k : server.children())
+                    if (k.state != 'Z') live += (live.empty() ? "" : ", ") + std::to_string(k.pid);
+                return "a fresh client was never accepted: its connection waited in the listen "
+                       "queue while the server (pid " +
+                       std::to_string(server.pid()) + ") was blocked in " + call + "() for " +
+                       std::to_string(zombie_grace.count()) +
+                       " ms, waiting for a child that had not ended (live children: pids " + live +
+                       ")";
+            }
+            if (now - start >= limit)
+                return "a fresh client got no reply within " +
+                       std::to_string(limit.count() / 1000) + " s";
+        }
     } catch (const std::runtime_error &e) {
         return std::string("a fresh client could not connect: ") + e.what();
     }

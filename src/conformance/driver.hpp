@@ -3,6 +3,7 @@
 // each client's plan says, and collects what each client received.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -28,7 +29,14 @@ struct Run {
 Run play(const Scenario &s, const probe::Target &t, int port,
          const std::function<void()> &between = {});
 
-// Whether a fresh client gets its reply within limit_ms; why not, if not.
-std::string fresh_client_trouble(const probe::Target &t, int port, int limit_ms);
+// n clients connect one after another, each is served one message, then all
+// close in the same instant (their children end together).
+void burst(const probe::Target &t, int port, int n);
+
+// Whether a fresh client gets its reply within limit; why not, if not. Decided
+// sooner when the server is seen stuck: blocked in wait() for zombie_grace
+// while the client's connection waits to be accepted.
+std::string fresh_client_trouble(const probe::Target &t, const probe::ServerProcess &server,
+                                 std::chrono::milliseconds limit);
 
 }  // namespace conformance

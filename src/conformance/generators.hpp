@@ -17,6 +17,14 @@ namespace conformance::gen {
 // Clients a case may have at once.
 inline constexpr int max_clients = 4;
 
+// Near misses of the quit command, and messages that begin with it: a server
+// that matches quit by prefix, case or trimmed spaces closes on them.
+inline rc::Gen<std::string> near_quit() {
+    return rc::gen::elementOf(std::vector<std::string>{"quitx", "qui", "QUIT", "Quit", "quit ",
+                                                       " quit", "qu\rit", "quit now", "quitting",
+                                                       "quit\tquit", "\tquit"});
+}
+
 // Message bytes for a server with limit max (never '\n').
 inline rc::Gen<std::string> message_bytes(std::size_t max, bool printable_only = false) {
     const auto printable = rc::gen::container<std::string>(
@@ -39,6 +47,7 @@ inline rc::Gen<std::string> message_bytes(std::size_t max, bool printable_only =
                                                 {5, printable},
                                                 {3, any_byte},
                                                 {2, sized},
+                                                {1, near_quit()},
                                                 {1, rc::gen::just(std::string("quit"))}});
 }
 
@@ -69,11 +78,13 @@ inline rc::Gen<Client> reference_client(std::size_t max, bool may_leave_early) {
                                                             {1, rc::gen::just(Leave::reset)}})
                            : rc::gen::just(Leave::finish);
     return rc::gen::map(
-        rc::gen::tuple(rc::gen::resize(12, rc::gen::container<std::vector<Message>>(message)),
-                       rc::gen::arbitrary<bool>(), chunk_sizes(), pauses(), leave),
+        rc::gen::tuple(
+            rc::gen::resize(12, rc::gen::container<std::vector<Message>>(message)),
+            rc::gen::arbitrary<bool>(), chunk_sizes(), pauses(), leave,
+            rc::gen::weightedOneOf<bool>({{3, rc::gen::just(false)}, {1, rc::gen::just(true)}})),
         [](const auto &t) {
             Client c;
-            const auto &[messages, unterminated_last, chunks, pause, how] = t;
+            const auto &[messages, unterminated_last, chunks, pause, how, lockstep] = t;
             for (const auto &m : messages) {
                 c.messages.push_back(m);
                 if (m.bytes == "quit") break;
@@ -86,6 +97,7 @@ inline rc::Gen<Client> reference_client(std::size_t max, bool may_leave_early) {
             c.chunk_sizes = chunks;
             c.pauses_ms = pause;
             c.leave = how;
+            c.lockstep = lockstep && how == Leave::finish;
             if (c.leave == Leave::mid_line) c.messages.push_back({"half a li", ""});
             return c;
         });
@@ -109,19 +121,24 @@ inline rc::Gen<Client> worksheet_client(std::size_t max) {
         });
 }
 
-// 1 to max_clients clients and an interleaving of their sends.
+// 1 to max_clients clients and an interleaving of their sends, then in one
+// case in three a burst of 8 to 16 clients that close in the same instant
+// (SIGCHLDs that coalesce, an fd leaked every Nth connection).
 inline rc::Gen<Scenario> scenario(const probe::Target &t, int max_clients, bool may_leave_early) {
     const auto client = t.profile == probe::Profile::worksheet
                             ? worksheet_client(t.max_message)
                             : reference_client(t.max_message, may_leave_early);
     return rc::gen::mapcat(rc::gen::inRange(1, max_clients + 1), [=](int n) {
         return rc::gen::map(
-            rc::gen::tuple(rc::gen::container<std::vector<Client>>(n, client),
-                           rc::gen::container<std::vector<int>>(rc::gen::inRange(0, n))),
+            rc::gen::tuple(
+                rc::gen::container<std::vector<Client>>(n, client),
+                rc::gen::container<std::vector<int>>(rc::gen::inRange(0, n)),
+                rc::gen::weightedOneOf<int>({{2, rc::gen::just(0)}, {1, rc::gen::inRange(8, 17)}})),
             [](const auto &t) {
                 Scenario s;
                 s.clients = std::get<0>(t);
                 s.order = std::get<1>(t);
+                s.burst = std::get<2>(t);
                 return s;
             });
     });

@@ -46,7 +46,7 @@ void liveness_and_isolation(const probe::Target &t) {
             return live <= 1;
         },
         std::chrono::seconds(5));
-    const std::string trouble = fresh_client_trouble(t, server->port(), 3000);
+    const std::string trouble = fresh_client_trouble(t, *server, std::chrono::seconds(3));
     if (!trouble.empty()) violated(trouble + ", while another client stayed connected");
     if (!stays.send(worksheet ? "still here" : "still here\n") ||
         !stays.read_line(std::chrono::seconds(5)))

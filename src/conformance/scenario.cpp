@@ -18,6 +18,10 @@ bool quit_crlf(const Client &c) {
 
 std::vector<std::string> chunks_of(const Client &c) {
     std::vector<std::string> out;
+    if (c.lockstep) {
+        for (const auto &m : c.messages) out.push_back(m.bytes + m.ending);
+        return out;
+    }
     const std::string s = c.stream();
     std::size_t at = 0;
     for (std::size_t i = 0; at < s.size(); ++i) {
@@ -83,7 +87,10 @@ void showValue(const Client &c, std::ostream &os) {
     }
     std::vector<std::size_t> sizes;
     for (const auto &chunk : chunks_of(c)) sizes.push_back(chunk.size());
-    if (sizes.size() > 1) os << "\n  cut into " << runs_of(sizes);
+    if (c.lockstep && !c.messages.empty())
+        os << "\n  one send per message, each reply awaited before the next";
+    else if (sizes.size() > 1)
+        os << "\n  cut into " << runs_of(sizes);
     bool pauses = false;
     for (int p : c.pauses_ms) pauses = pauses || p > 0;
     if (pauses && !sizes.empty()) {
@@ -104,15 +111,19 @@ void showValue(const Scenario &s, std::ostream &os) {
     // The interleaving matters only between clients that send something.
     std::size_t senders = 0;
     for (const auto &c : s.clients) senders += !c.messages.empty();
-    if (senders < 2 || s.order.empty()) return;
-    os << "\nsends taken in turn by clients:";
-    for (std::size_t i = 0; i < s.order.size();) {
-        std::size_t j = i;
-        while (j < s.order.size() && s.order[j] == s.order[i]) ++j;
-        os << (i == 0 ? " " : ", ") << s.order[i];
-        if (j - i > 1) os << " (" << j - i << " sends)";
-        i = j;
+    if (senders >= 2 && !s.order.empty()) {
+        os << "\nsends taken in turn by clients:";
+        for (std::size_t i = 0; i < s.order.size();) {
+            std::size_t j = i;
+            while (j < s.order.size() && s.order[j] == s.order[i]) ++j;
+            os << (i == 0 ? " " : ", ") << s.order[i];
+            if (j - i > 1) os << " (" << j - i << " sends)";
+            i = j;
+        }
     }
+    if (s.burst > 0)
+        os << "\nthen, once they have left, a burst: " << s.burst
+           << " more clients, each served one message, all close in the same instant";
 }
 
 }  // namespace conformance

@@ -26,6 +26,9 @@ struct Client {
     std::vector<std::size_t> chunk_sizes;  // cycled over the stream; never empty
     std::vector<int> pauses_ms;            // cycled: pause before each send
     Leave leave = Leave::finish;
+    // Sends one message at a time and waits for its reply before the next
+    // (reference profile; the worksheet's clients always do).
+    bool lockstep = false;
 
     std::string stream() const;  // the bytes it sends, in order
     bool checks_replies() const { return leave == Leave::finish; }
@@ -34,6 +37,7 @@ struct Client {
 struct Scenario {
     std::vector<Client> clients;  // connected together, sends interleaved
     std::vector<int> order;       // which client sends its next chunk, in turn
+    int burst = 0;                // then this many clients, each served once, close at once
 };
 
 void showValue(const Message &m, std::ostream &os);
@@ -43,7 +47,7 @@ void showValue(const Scenario &s, std::ostream &os);
 // Whether the client's quit, if any, ends in CRLF.
 bool quit_crlf(const Client &c);
 
-// The stream cut into the sends the client makes.
+// The stream cut into the sends the client makes (one per message in lockstep).
 std::vector<std::string> chunks_of(const Client &c);
 
 }  // namespace conformance

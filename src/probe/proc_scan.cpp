@@ -1,6 +1,7 @@
 #include "probe/proc_scan.hpp"
 
 #include <dirent.h>
+#include <sys/syscall.h>
 
 #include <unistd.h>
 
@@ -185,6 +186,15 @@ int accept_backlog(int port) {
         if (p == port) backlog = (backlog < 0 ? 0 : backlog) + queued;
     });
     return backlog;
+}
+
+std::string blocked_in_wait(pid_t pid) {
+    std::ifstream f("/proc/" + std::to_string(pid) + "/syscall");
+    long call = -1;
+    if (!(f >> call)) return {};  // "running", or not readable
+    if (call == SYS_wait4) return "wait4";
+    if (call == SYS_waitid) return "waitid";
+    return {};
 }
 
 std::string cmdline(pid_t pid) {

@@ -33,6 +33,9 @@ bool listening_on(int port);
 // Connections waiting in the accept queue of the listener(s) on port, -1 if
 // nothing listens there.
 int accept_backlog(int port);
+// "wait4" or "waitid" if pid is blocked in that call now, else "" (from
+// /proc/PID/syscall, which shows the call a sleeping process is in).
+std::string blocked_in_wait(pid_t pid);
 // argv as ps shows it, NULs turned to spaces and trailing ones dropped.
 std::string cmdline(pid_t pid);
 

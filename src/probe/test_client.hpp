@@ -24,6 +24,8 @@ public:
     // Why the last read_line gave nothing, in words: "nothing within 5 s",
     // "the server closed the connection 503 ms after the half-close".
     std::string why_no_line() const;
+    // Whether the last read_line gave nothing only because its time was up.
+    bool timed_out() const { return end_ == End::timeout; }
     // True if the server closes (end of stream or reset) within limit, with
     // no more data before it.
     bool closed_by_server(std::chrono::milliseconds limit = std::chrono::seconds(5));
