@@ -8,7 +8,11 @@
 
 #include <gtest/gtest.h>
 #include <chrono>
+#include <cstdio>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "e2e_helpers.hpp"
 #include "fixtures/fiu_run.hpp"
@@ -345,4 +349,82 @@ TEST(ServerE2E, ForkFailureRepliesBusyAndKeepsServing) {
     TestClient served(server.port());
     ASSERT_TRUE(served.send("hi\n"));
     EXPECT_EQ(served.read_line(), "Hello, World!");
+}
+
+namespace {
+
+// serverfork with its stderr through a pipe (read by cat into the captured
+// stderr), as under a supervisor or `2>&1 | logger`: a write to a pipe is
+// atomic only up to PIPE_BUF bytes.
+fixtures::ServerProcess start_server_logging_to_a_pipe(std::vector<std::string> options) {
+    std::vector<std::string> argv{
+        "/bin/sh",       "-c",       R"(exec 3>&1; "$0" "$@" 2>&1 >&3 3>&- | cat >&2)",
+        SERVERFORK_PATH, "--port",   "0",
+        "--bind",        "127.0.0.1"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    return fixtures::ServerProcess(std::move(argv));
+}
+
+// What the log shows of a message of n bytes, each escaped to e: all of it,
+// or as much as fits with the marker of its length.
+bool shows_message(std::string_view shown, std::string_view e, std::size_t n) {
+    const std::string marker = "… (" + std::to_string(n) + " bytes)";
+    if (shown.ends_with(marker)) {
+        shown.remove_suffix(marker.size());
+        if (shown.size() >= n * e.size()) return false;  // it was not cut
+    } else if (shown.size() != n * e.size()) {
+        return false;
+    }
+    if (shown.size() % e.size() != 0) return false;
+    for (std::size_t i = 0; i < shown.size(); i += e.size())
+        if (shown.substr(i, e.size()) != e) return false;
+    return true;
+}
+
+}  // namespace
+
+// Long messages, text and binary (each byte escaped to four), from clients
+// at once: every log line, newline included, is at most PIPE_BUF bytes, so
+// no two lines interleave in a pipe and no client can forge a line.
+TEST(ServerE2E, LongMessagesFromConcurrentClientsLogOnlyWholeShortLines) {
+    auto server = start_server_logging_to_a_pipe({"--max-message", "200000"});
+    constexpr int clients = 4, rounds = 3;
+    const std::vector<std::size_t> sizes{100000, 4078, 1020, 30000};
+    std::vector<std::unique_ptr<TestClient>> cs;
+    for (int i = 0; i < clients; ++i) cs.push_back(std::make_unique<TestClient>(server.port()));
+    auto text_of = [](int i) { return static_cast<char>('a' + i); };
+    auto binary_of = [](int i) { return static_cast<char>(0x01 + i); };
+    for (int r = 0; r < rounds; ++r)
+        for (int i = 0; i < clients; ++i)
+            for (const std::size_t n : sizes)
+                ASSERT_TRUE(cs[i]->send(std::string(n, text_of(i)) + "\n" +
+                                        std::string(n, binary_of(i)) + "\n"));
+    for (auto &c : cs)
+        for (std::size_t k = 0; k < rounds * sizes.size() * 2; ++k)
+            ASSERT_EQ(c->read_line(), "Hello, World!");
+    const std::size_t expected = clients * rounds * sizes.size() * 2;
+    ASSERT_TRUE(
+        fixtures::poll_until([&] { return e2e::count(server.err(), "\n") >= expected; }, 10s))
+        << e2e::count(server.err(), "\n") << " lines";
+    const std::string err = server.err();
+    std::size_t lines = 0;
+    for (std::size_t at = 0; at < err.size(); ++lines) {
+        const std::size_t nl = err.find('\n', at);
+        ASSERT_NE(nl, std::string::npos) << "an unterminated last line";
+        const std::string_view line = std::string_view(err).substr(at, nl - at);
+        at = nl + 1;
+        EXPECT_LE(line.size() + 1, std::size_t{4096}) << line.substr(0, 80);
+        ASSERT_TRUE(line.starts_with("Message received: ")) << line.substr(0, 80);
+        const std::string_view shown = line.substr(18);
+        bool known = false;
+        for (int i = 0; i < clients && !known; ++i) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", binary_of(i));
+            for (const std::size_t n : sizes)
+                known = known || shows_message(shown, std::string(1, text_of(i)), n) ||
+                        shows_message(shown, hex, n);
+        }
+        EXPECT_TRUE(known) << "a forged or mangled line: " << line.substr(0, 80) << "...";
+    }
+    EXPECT_EQ(lines, expected);
 }
