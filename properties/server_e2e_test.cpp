@@ -428,3 +428,41 @@ TEST(ServerE2E, LongMessagesFromConcurrentClientsLogOnlyWholeShortLines) {
     }
     EXPECT_EQ(lines, expected);
 }
+
+// Clients that wait their turn at --max-children one after another are one
+// stay at the limit: one line when it is reached, one when, below it, no
+// client is left waiting; not a line per child that takes the free place.
+TEST(ServerE2E, TheMaxChildrenLimitIsLoggedOnceOnReachingAndOnceOnLeaving) {
+    auto server = e2e::start_server({"--max-children", "1"});
+    std::vector<std::unique_ptr<TestClient>> cs;
+    for (int i = 0; i < 3; ++i) {
+        cs.push_back(std::make_unique<TestClient>(server.port()));
+        ASSERT_TRUE(cs.back()->send("hi\nquit\n"));
+    }
+    for (auto &c : cs) {
+        EXPECT_EQ(c->read_line(), "Hello, World!");
+        EXPECT_EQ(c->read_line(), "Goodbye, 127.0.0.1");
+    }
+    const std::string left = "Server: below the --max-children limit again, no client waiting";
+    ASSERT_TRUE(server.out_contains(left)) << server.out();
+    EXPECT_TRUE(server.childless_within());
+    const std::string out = server.out();
+    EXPECT_EQ(e2e::count(out, "children, the --max-children limit; new clients wait"), 1u) << out;
+    EXPECT_EQ(e2e::count(out, left), 1u) << out;
+    EXPECT_LT(out.find("the --max-children limit; new clients wait"), out.find(left));
+    EXPECT_NE(out.find(" s at it\n"), std::string::npos) << out;
+}
+
+TEST(ServerE2E, TheMaxChildrenLimitIsNotLoggedAtLogLevelErrors) {
+    auto server = e2e::start_server({"--max-children", "1", "--log-level", "errors"});
+    TestClient first(server.port()), second(server.port());
+    ASSERT_TRUE(first.send("hi\n"));
+    ASSERT_TRUE(second.send("hi\n"));
+    EXPECT_EQ(first.read_line(), "Hello, World!");
+    EXPECT_FALSE(second.read_line(300ms)) << "served beyond --max-children";
+    first.close();
+    EXPECT_EQ(second.read_line(), "Hello, World!");
+    second.close();
+    EXPECT_TRUE(server.childless_within());
+    EXPECT_EQ(server.out().find("limit"), std::string::npos) << server.out();
+}

@@ -80,12 +80,15 @@ int Parent::wait_event(bool listener, int timeout_ms) {
 int Parent::run() {
     while (signals::stop_signal == 0) {
         const auto now = clock::now();
-        const bool full = children_.size() >= static_cast<std::size_t>(options_.max_children);
+        const bool is_full = full();
         const bool paused = now < accept_paused_until_;
-        if (full && !at_limit_logged_)
-            log::event("Server: " + std::to_string(children_.size()) +
-                       " children, the --max-children limit; new clients wait");
-        at_limit_logged_ = full;
+        if (is_full && !at_limit_) {
+            at_limit_ = true;
+            at_limit_since_ = now;
+            if (options_.log_connections)
+                log::event("Server: " + std::to_string(children_.size()) +
+                           " children, the --max-children limit; new clients wait");
+        }
 
         int timeout = -1;
         if (paused)
@@ -94,7 +97,7 @@ int Parent::run() {
         if (reap_failed_ && (timeout < 0 || timeout > reap_retry.count()))
             timeout = static_cast<int>(reap_retry.count());
 
-        const int n = wait_event(!full && !paused, timeout);
+        const int n = wait_event(!is_full && !paused, timeout);
         const bool wait_failed = n < 0 && errno != EINTR;
         if (wait_failed) {
             log::failed("poll", "; retrying in 100 ms");
@@ -105,15 +108,33 @@ int Parent::run() {
         // SIGCHLD is taken only inside the wait: while it fails, look for
         // exited children anyway, or they stay zombies.
         if (signals::child_exited || reap_failed_ || wait_failed) reap();
-        if (n > 0) accept_some();
+        // Below the limit after waiting clients: an accept tells whether any
+        // is still waiting (the listener alone does not say "no").
+        if (n > 0 || (at_limit_ && !full() && clock::now() >= accept_paused_until_)) accept_some();
     }
     shut_down();
     return 0;
 }
 
+bool Parent::full() const {
+    return children_.size() >= static_cast<std::size_t>(options_.max_children);
+}
+
+void Parent::note_no_client_waiting() {
+    if (!at_limit_) return;
+    at_limit_ = false;
+    if (!options_.log_connections) return;
+    const double s = std::chrono::duration<double>(clock::now() - at_limit_since_).count();
+    char text[32];
+    const auto r = std::to_chars(text, text + sizeof text, s, std::chars_format::fixed, 2);
+    log::event({"Server: below the --max-children limit again, no client waiting, after ",
+                {text, static_cast<std::size_t>(r.ptr - text)},
+                " s at it"});
+}
+
 void Parent::accept_some() {
     for (int i = 0; i < accept_batch; ++i) {
-        if (children_.size() >= static_cast<std::size_t>(options_.max_children)) return;
+        if (full()) return;
         sockaddr_storage ss{};
         socklen_t len = sizeof ss;
         const int fd = sys::accept(listener_.fd.get(), reinterpret_cast<sockaddr *>(&ss), &len,
@@ -124,6 +145,7 @@ void Parent::accept_some() {
 #if EWOULDBLOCK != EAGAIN
             case EWOULDBLOCK:
 #endif
+                note_no_client_waiting();
                 return;
             case EMFILE:
             case ENFILE:

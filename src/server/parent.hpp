@@ -29,6 +29,8 @@ private:
     // 1 when the listener is readable, 0 otherwise, -1 with errno.
     int wait_event(bool listener, int timeout_ms);
     void accept_some();
+    bool full() const;
+    void note_no_client_waiting();
     void spawn(sys::OwnFd conn, Peer peer);
     [[noreturn]] void become_child(sys::OwnFd conn, const Peer &peer);
     void reap();
@@ -54,7 +56,10 @@ private:
     std::vector<Child, sys::DontForkAllocator<Child>> children_;
     std::chrono::steady_clock::time_point accept_paused_until_{};
     bool reap_failed_ = false;
-    bool at_limit_logged_ = false;
+    // At --max-children, clients wait: from when the limit is reached until,
+    // below it again, no client is left waiting (an accept finds none).
+    bool at_limit_ = false;
+    std::chrono::steady_clock::time_point at_limit_since_{};
 };
 
 }  // namespace server
