@@ -429,6 +429,24 @@ TEST(ServerE2E, LongMessagesFromConcurrentClientsLogOnlyWholeShortLines) {
     EXPECT_EQ(lines, expected);
 }
 
+// A terminal's hang-up (or `kill -HUP`) stops the server as SIGTERM does,
+// logged, and children, which ignore it, get their grace period.
+TEST(ServerE2E, SighupToTheWholeGroupShutsDownGracefully) {
+    auto server = e2e::start_server({"--grace", "30"});
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("before\n"));
+    ASSERT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_EQ(::kill(-server.pid(), SIGHUP), 0);
+    ASSERT_TRUE(server.out_contains("Server: SIGHUP received, not accepting")) << server.out();
+    ASSERT_TRUE(c.send("during grace\n"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_TRUE(c.send("quit\n"));
+    EXPECT_EQ(c.read_line(), "Goodbye, 127.0.0.1");
+    EXPECT_EQ(server.process().exit_code(10s), 0) << server.err();
+    EXPECT_TRUE(server.out_contains("exited with status 0"));
+    EXPECT_TRUE(server.out_contains("Server: stopped"));
+}
+
 // Clients that wait their turn at --max-children one after another are one
 // stay at the limit: one line when it is reached, one when, below it, no
 // client is left waiting; not a line per child that takes the free place.

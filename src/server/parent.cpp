@@ -54,7 +54,9 @@ struct Status {
     Number number;
 };
 
-const char *signal_name(int sig) { return sig == SIGINT ? "SIGINT" : "SIGTERM"; }
+const char *signal_name(int sig) {
+    return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
+}
 
 }  // namespace
 
@@ -236,7 +238,7 @@ void Parent::reap() {
 void Parent::wait_for_children(milliseconds limit, bool grace) {
     const auto deadline = net::Deadline::in(limit);
     while (!children_.empty() && !deadline.expired()) {
-        // A second SIGTERM or SIGINT ends the grace period at once.
+        // A second stop signal ends the grace period at once.
         if (grace && signals::stop_count > 1) return;
         const int n = wait_event(
             false, reap_failed_ ? static_cast<int>(reap_retry.count()) : deadline.poll_timeout());

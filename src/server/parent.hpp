@@ -1,5 +1,5 @@
 // The listening parent: accepts, forks a child per connection, reaps, obeys
-// --max-children, and shuts down gracefully on SIGTERM or SIGINT.
+// --max-children, and shuts down gracefully on SIGTERM, SIGINT or SIGHUP.
 #pragma once
 
 #include <sys/types.h>
@@ -21,7 +21,7 @@ class Parent {
 public:
     // signals: as signals::install() left them.
     Parent(const Options &options, Listener listener, const signals::Setup &signals);
-    // Serves until SIGTERM or SIGINT; returns the exit status (0).
+    // Serves until SIGTERM, SIGINT or SIGHUP; returns the exit status (0).
     int run();
 
 private:
