@@ -1,9 +1,13 @@
 // The command lines are an interface: scripts rely on the values taken, on
 // exit code 2 and on one "prog: ..." line that names what was wrong.
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -124,7 +128,7 @@ TEST(ServerOptions, DefaultsWithoutArguments) {
     const auto o = parsed(server_args({}));
     EXPECT_EQ(o.port, 3490);
     EXPECT_EQ(o.bind, "0.0.0.0");
-    EXPECT_EQ(o.backlog, 128);
+    EXPECT_EQ(o.backlog, 0);  // the system's: backlog_for
     EXPECT_EQ(o.max_message, 199u);
     EXPECT_EQ(o.reply, proto::ReplyMode::hello);
     EXPECT_EQ(o.framing, proto::Framing::line);
@@ -452,4 +456,26 @@ TEST(SetChoice, AnyOtherWordIsAUsageErrorListingTheWords) {
     EXPECT_EQ(stop->exit_code, cli::exit_usage);
     EXPECT_EQ(stop->text, "prog: --pace must be slow, steady or fast, not 'Fast'\n");
     EXPECT_EQ(p, Pace::steady);  // left as it was
+}
+
+// --- the listen() backlog ---
+
+TEST(Backlog, UnsetIsTheSystemsCapAndAskedIsCappedByIt) {
+    EXPECT_EQ(server::backlog_for(0, 4096), 4096);
+    EXPECT_EQ(server::backlog_for(5, 4096), 5);
+    EXPECT_EQ(server::backlog_for(4096, 4096), 4096);
+    EXPECT_EQ(server::backlog_for(65535, 4096), 4096);
+    EXPECT_EQ(server::backlog_for(200, 128), 128);
+}
+
+TEST(Backlog, SomaxconnIsReadElseTheConstant) {
+    char path[] = "/tmp/somaxconn-test-XXXXXX";
+    const int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, "512\n", 4), 4);
+    ::close(fd);
+    EXPECT_EQ(server::system_somaxconn(path), 512);
+    ::unlink(path);
+    EXPECT_EQ(server::system_somaxconn(path), SOMAXCONN);         // gone
+    EXPECT_EQ(server::system_somaxconn("/dev/null"), SOMAXCONN);  // empty
 }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -483,4 +484,28 @@ TEST(ServerE2E, TheMaxChildrenLimitIsNotLoggedAtLogLevelErrors) {
     second.close();
     EXPECT_TRUE(server.childless_within());
     EXPECT_EQ(server.out().find("limit"), std::string::npos) << server.out();
+}
+
+// The listen() backlog is the system's cap unless asked for (and then at
+// most that cap), shown on the line after the listening line, which scripts
+// parse up to the port's end.
+TEST(ServerE2E, TheBacklogIsSomaxconnByDefaultAndPrintedAfterTheListeningLine) {
+    int somaxconn = SOMAXCONN;
+    if (std::ifstream in("/proc/sys/net/core/somaxconn"); !(in >> somaxconn)) somaxconn = SOMAXCONN;
+    auto server = e2e::start_server();
+    const std::string port = std::to_string(server.port());
+    const std::string first = "Server: listening on 127.0.0.1:" + port + "\n";
+    ASSERT_TRUE(server.out_contains("Server: backlog")) << server.out();
+    EXPECT_EQ(server.out().rfind(first + "Server: backlog " + std::to_string(somaxconn) + "\n", 0),
+              0u)
+        << server.out();
+
+    auto asked = e2e::start_server({"--backlog", "5"});
+    EXPECT_TRUE(asked.out_contains("\nServer: backlog 5\n")) << asked.out();
+    if (somaxconn < 65535) {
+        auto over = e2e::start_server({"--backlog", "65535"});
+        EXPECT_TRUE(over.out_contains("\nServer: backlog " + std::to_string(somaxconn) +
+                                      " (--backlog 65535 is over net.core.somaxconn)\n"))
+            << over.out();
+    }
 }

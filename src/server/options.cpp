@@ -1,6 +1,9 @@
 #include "server/options.hpp"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <fstream>
 
 #include "cli/tokens.hpp"
 
@@ -17,7 +20,8 @@ constexpr const char *usage =
     "  --port N           TCP port to listen on (0-65535; 0 lets the kernel pick;\n"
     "                     default 3490)\n"
     "  --bind ADDR        local address (default 0.0.0.0; '::' is IPv6 and IPv4)\n"
-    "  --backlog N        pending connections the kernel queues (1-65535; 128)\n"
+    "  --backlog N        pending connections the kernel queues (1-65535;\n"
+    "                     default and cap: net.core.somaxconn)\n"
     "  --max-message N    longest message in bytes (1-1048576; 199)\n"
     "  --reply MODE       hello: reply 'Hello, World!'; echo: reply the message\n"
     "                     (default hello)\n"
@@ -35,7 +39,7 @@ constexpr const char *usage =
     "                     or 0 when stderr is a terminal)\n"
     "  -h, --help         show this help\n"
     "\n"
-    "Prints 'Server: listening on ADDR:PORT' once ready.\n"
+    "Prints 'Server: listening on ADDR:PORT' once ready, then 'Server: backlog N'.\n"
     "Exit status: 0 after a clean shutdown, 1 on a run-time failure (e.g. address\n"
     "in use), 2 on a bad command line.\n";
 
@@ -90,6 +94,17 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
         if (stop) return *stop;
     }
     return o;
+}
+
+int backlog_for(int asked, int system_cap) {
+    return asked > 0 && asked < system_cap ? asked : system_cap;
+}
+
+int system_somaxconn(const char *path) {
+    std::ifstream in(path);
+    long v = 0;
+    if (in >> v && v > 0 && v <= 65535) return static_cast<int>(v);
+    return SOMAXCONN;
 }
 
 int log_flush_ms(const Options &o, bool stderr_is_terminal) {
