@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -508,4 +510,95 @@ TEST(ServerE2E, TheBacklogIsSomaxconnByDefaultAndPrintedAfterTheListeningLine) {
                                       " (--backlog 65535 is over net.core.somaxconn)\n"))
             << over.out();
     }
+}
+
+namespace {
+
+// serverfork whose every fork() fails (libfiu through fiu-run).
+fixtures::ServerProcess start_server_that_cannot_fork(std::vector<std::string> options = {}) {
+    std::vector<std::string> argv{"--port", "0", "--bind", "127.0.0.1"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    return fixtures::ServerProcess(fixtures::under_fiu_run(
+        e2e::serverfork(std::move(argv)), "enable name=sys/proc/fork,failinfo=11"));
+}
+
+// Stops pid and returns once it is stopped (state T in /proc/PID/stat).
+bool stop_process(pid_t pid) {
+    if (::kill(pid, SIGSTOP) != 0) return false;
+    return fixtures::poll_until([&] {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+        const std::string stat((std::istreambuf_iterator<char>(in)), {});
+        const auto paren = stat.rfind(')');
+        return paren != std::string::npos && stat.size() > paren + 2 && stat[paren + 2] == 'T';
+    });
+}
+
+}  // namespace
+
+// A client that sent its message before the server accepted it gets the
+// busy line and then a clean end of stream, not a reset: closing a socket
+// with unread input resets the connection, and a reset destroys whatever
+// reply is still unsent (so that, depending on timing, `printf 'hello\n' |
+// nc` got nothing). The server is stopped while the client connects and
+// sends, so the input is surely there when it accepts.
+TEST(ServerE2E, ForkFailureClosesGracefullyAClientThatAlreadySentData) {
+    auto server = start_server_that_cannot_fork();
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(stop_process(server.pid()));
+        sys::OwnFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(static_cast<uint16_t>(server.port()));
+        const bool connected =
+            ::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 &&
+            ::send(fd.get(), "hello\nHow are you\n", 18, MSG_NOSIGNAL) == 18;
+        const bool waiting = fixtures::accept_backlog(server.port()) == 1;
+        ASSERT_EQ(::kill(server.pid(), SIGCONT), 0);
+        ASSERT_TRUE(connected);
+        ASSERT_TRUE(waiting) << "accepted while stopped";
+        std::string got;
+        int error = 0;
+        const auto give_up = std::chrono::steady_clock::now() + 5s;
+        for (;;) {
+            pollfd p{fd.get(), POLLIN, 0};
+            const int ready = ::poll(&p, 1, 100);
+            ASSERT_GE(ready, 0) << std::strerror(errno);
+            if (ready == 0) {
+                ASSERT_LT(std::chrono::steady_clock::now(), give_up) << "no end of stream";
+                continue;
+            }
+            char buf[256];
+            const ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+            if (n <= 0) {
+                error = n < 0 ? errno : 0;
+                break;
+            }
+            got.append(buf, static_cast<std::size_t>(n));
+        }
+        EXPECT_EQ(got, "Error: server busy\n") << "round " << i;
+        EXPECT_EQ(error, 0) << "round " << i << ": " << std::strerror(error);
+    }
+    EXPECT_TRUE(server.err_contains("serverfork: fork failed: EAGAIN"));
+}
+
+// The parent drains refused connections without waiting for them: clients
+// that keep theirs open and keep sending delay no other client.
+TEST(ServerE2E, RefusedClientsThatKeepSendingDelayNoOtherClient) {
+    auto server = start_server_that_cannot_fork();
+    constexpr int n = 6;
+    std::vector<std::unique_ptr<TestClient>> cs;
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) {
+        cs.push_back(std::make_unique<TestClient>(server.port()));
+        ASSERT_TRUE(cs.back()->send("hello\n"));
+    }
+    for (auto &c : cs) {
+        EXPECT_EQ(c->read_line(), "Error: server busy");
+        ASSERT_TRUE(c->send("still talking\n"));
+    }
+    // Waiting out each one's linger (1 s) in turn would take 5 s or more.
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+    for (auto &c : cs) EXPECT_TRUE(c->closed_by_server());
+    EXPECT_TRUE(server.process().running());
 }

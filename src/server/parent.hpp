@@ -32,6 +32,10 @@ private:
     bool full() const;
     void note_no_client_waiting();
     void spawn(sys::OwnFd conn, Peer peer);
+    // Sends reply (if it can without waiting) and closes conn gracefully.
+    void refuse(sys::OwnFd conn, std::string_view reply);
+    // Reads and drops what refused clients send; closes those done or late.
+    void tend_refused();
     [[noreturn]] void become_child(sys::OwnFd conn, const Peer &peer);
     void reap();
     void wait_for_children(std::chrono::milliseconds limit, bool grace);
@@ -54,6 +58,20 @@ private:
     // 6). A reaped child is found by a linear search; erasing moves the last
     // entry into its place.
     std::vector<Child, sys::DontForkAllocator<Child>> children_;
+    // Refused connections, their error line sent and their sending side shut:
+    // the parent reads and drops what the client still sends until it closes
+    // or its time is up, so that closing with unread input does not reset
+    // the connection and destroy the line. Polled by the main loop, never
+    // waited for; at most max_refused, beyond which a refused connection is
+    // closed at once after reading what it has already sent. On the shared
+    // heap, not DontFork memory: a new child must read it to close these fds,
+    // or the clients would see no close until that child exits.
+    struct Refused {
+        sys::OwnFd fd;
+        std::chrono::steady_clock::time_point until;
+    };
+    static constexpr std::size_t max_refused = 64;
+    std::vector<Refused> refused_;
     std::chrono::steady_clock::time_point accept_paused_until_{};
     bool reap_failed_ = false;
     // At --max-children, clients wait: from when the limit is reached until,
