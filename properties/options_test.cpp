@@ -113,14 +113,15 @@ const std::vector<Numeric> server_numbers = {
     {"max-message", 1, 1048576,
      [](const server::Options &o) { return static_cast<long>(o.max_message); }},
     {"max-children", 1, 65536, [](const server::Options &o) { return long{o.max_children}; }},
+    {"max-per-address", 0, 65536, [](const server::Options &o) { return long{o.max_per_address}; }},
     {"idle-timeout", 1, 86400, [](const server::Options &o) { return long{o.idle_timeout_s}; }},
     {"grace", 0, 3600, [](const server::Options &o) { return long{o.grace_s}; }},
     {"log-flush", 0, 60000, [](const server::Options &o) { return long{o.log_flush_ms}; }},
 };
 
 const std::vector<std::string> server_option_names = {
-    "port",         "bind",         "backlog", "max-message", "reply",    "framing",
-    "max-children", "idle-timeout", "grace",   "log-level",   "log-flush"};
+    "port",         "bind",         "backlog", "max-message", "reply",     "framing",
+    "max-children", "idle-timeout", "grace",   "log-level",   "log-flush", "max-per-address"};
 
 // --- serverfork ---
 
@@ -133,6 +134,7 @@ TEST(ServerOptions, DefaultsWithoutArguments) {
     EXPECT_EQ(o.reply, proto::ReplyMode::hello);
     EXPECT_EQ(o.framing, proto::Framing::line);
     EXPECT_EQ(o.max_children, 64);
+    EXPECT_EQ(o.max_per_address, 0);  // no limit
     EXPECT_EQ(o.idle_timeout_s, 300);
     EXPECT_EQ(o.grace_s, 10);
     EXPECT_TRUE(o.log_connections);
@@ -157,6 +159,7 @@ void expect_all_set(const server::Options &o) {
     EXPECT_EQ(o.reply, proto::ReplyMode::echo);
     EXPECT_EQ(o.framing, proto::Framing::raw);
     EXPECT_EQ(o.max_children, 3);
+    EXPECT_EQ(o.max_per_address, 2);
     EXPECT_EQ(o.idle_timeout_s, 7);
     EXPECT_EQ(o.grace_s, 0);
     EXPECT_FALSE(o.log_connections);
@@ -164,18 +167,18 @@ void expect_all_set(const server::Options &o) {
 }
 
 TEST(ServerOptions, EveryOptionAsSeparateValue) {
-    expect_all_set(parsed(
-        server_args({"--port",         "8080",   "--bind",         "::1",  "--backlog", "5",
-                     "--max-message",  "1000",   "--reply",        "echo", "--framing", "raw",
-                     "--max-children", "3",      "--idle-timeout", "7",    "--grace",   "0",
-                     "--log-level",    "errors", "--log-flush",    "250"})));
+    expect_all_set(parsed(server_args(
+        {"--port",         "8080",   "--bind",         "::1",  "--backlog",         "5",
+         "--max-message",  "1000",   "--reply",        "echo", "--framing",         "raw",
+         "--max-children", "3",      "--idle-timeout", "7",    "--grace",           "0",
+         "--log-level",    "errors", "--log-flush",    "250",  "--max-per-address", "2"})));
 }
 
 TEST(ServerOptions, EveryOptionWithEquals) {
-    expect_all_set(
-        parsed(server_args({"--port=8080", "--bind=::1", "--backlog=5", "--max-message=1000",
-                            "--reply=echo", "--framing=raw", "--max-children=3", "--idle-timeout=7",
-                            "--grace=0", "--log-level=errors", "--log-flush=250"})));
+    expect_all_set(parsed(server_args(
+        {"--port=8080", "--bind=::1", "--backlog=5", "--max-message=1000", "--reply=echo",
+         "--framing=raw", "--max-children=3", "--idle-timeout=7", "--grace=0", "--log-level=errors",
+         "--log-flush=250", "--max-per-address=2"})));
 }
 
 TEST(ServerOptions, ReplyAndFramingDefaultsCanBeGivenExplicitly) {
@@ -267,10 +270,11 @@ TEST(ServerOptions, DoubleDashEndsOptions) {
 
 TEST(ServerOptions, HelpShowsEveryOption) {
     for (const Args &args : {Args{"--help"}, Args{"-h"}, Args{"--port", "1", "-h"}})
-        EXPECT_TRUE(is_help(server_args(args),
-                            {"serverfork", "--port", "--bind", "--backlog", "--max-message",
-                             "--reply", "--framing", "--max-children", "--idle-timeout", "--grace",
-                             "--log-level", "--log-flush", "--help", "-h"}))
+        EXPECT_TRUE(
+            is_help(server_args(args),
+                    {"serverfork", "--port", "--bind", "--backlog", "--max-message", "--reply",
+                     "--framing", "--max-children", "--max-per-address", "--idle-timeout",
+                     "--grace", "--log-level", "--log-flush", "--help", "-h"}))
             << shown(args);
 }
 
@@ -478,4 +482,13 @@ TEST(Backlog, SomaxconnIsReadElseTheConstant) {
     ::unlink(path);
     EXPECT_EQ(server::system_somaxconn(path), SOMAXCONN);         // gone
     EXPECT_EQ(server::system_somaxconn("/dev/null"), SOMAXCONN);  // empty
+}
+
+TEST(ServerOptions, MaxPerAddressIsAWholeNumberFromZero) {
+    EXPECT_EQ(parsed(server_args({"--max-per-address", "0"})).max_per_address, 0);
+    EXPECT_EQ(parsed(server_args({"--max-per-address=8"})).max_per_address, 8);
+    for (const std::string bad : {"-1", "65537", "two", "", "1.5"})
+        EXPECT_TRUE(
+            server_rejects({"--max-per-address", bad}, {"--max-per-address", "'" + bad + "'"}));
+    EXPECT_TRUE(server_rejects({"--max-per-address"}, {"--max-per-address"}));
 }

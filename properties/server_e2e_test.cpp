@@ -1,5 +1,6 @@
 // serverfork as a real process on loopback: the protocol, the forking and
 // reaping, the limits and the shutdown, as a user of the server sees them.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -601,4 +602,73 @@ TEST(ServerE2E, RefusedClientsThatKeepSendingDelayNoOtherClient) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
     for (auto &c : cs) EXPECT_TRUE(c->closed_by_server());
     EXPECT_TRUE(server.process().running());
+}
+
+namespace {
+
+// A connection to the server from the local address src (any 127.x.y.z is
+// loopback), its first reply line read for the message sent.
+std::string first_reply_from(const char *src, int port, std::string_view message) {
+    sys::OwnFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    ::inet_pton(AF_INET, src, &a.sin_addr);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) return "bind failed";
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
+        ::send(fd.get(), message.data(), message.size(), MSG_NOSIGNAL) < 0)
+        return "connect failed";
+    std::string got;
+    const auto give_up = std::chrono::steady_clock::now() + 5s;
+    while (got.find('\n') == std::string::npos && std::chrono::steady_clock::now() < give_up) {
+        pollfd p{fd.get(), POLLIN, 0};
+        if (::poll(&p, 1, 100) != 1) continue;
+        char buf[256];
+        const ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+}
+
+}  // namespace
+
+// --max-per-address: beyond N live connections from one IP, a client gets
+// one error line and a graceful close, and the first refusal of each stay
+// at the limit is logged; other addresses are served as before.
+TEST(ServerE2E, MaxPerAddressRefusesTheNextClientFromTheSameAddress) {
+    auto server = e2e::start_server({"--max-per-address", "2"});
+    TestClient a(server.port()), b(server.port());
+    for (TestClient *c : {&a, &b}) {
+        ASSERT_TRUE(c->send("hi\n"));
+        ASSERT_EQ(c->read_line(), "Hello, World!");
+    }
+    const std::string refusal = "Error: too many connections from 127.0.0.1";
+    for (int i = 0; i < 2; ++i) {
+        TestClient c(server.port());
+        ASSERT_TRUE(c.send("hi\n"));
+        EXPECT_EQ(c.read_line(), refusal) << i;
+        EXPECT_TRUE(c.closed_by_server());
+    }
+    EXPECT_EQ(first_reply_from("127.0.0.2", server.port(), "hi\n"), "Hello, World!\n");
+    const std::string logged =
+        "serverfork: too many connections from 127.0.0.1 (--max-per-address 2)";
+    ASSERT_TRUE(server.err_contains(logged)) << server.err();
+    EXPECT_EQ(e2e::count(server.err(), logged), 1u) << server.err();
+
+    // One ends: the address has a free place, and a new stay is logged anew.
+    ASSERT_TRUE(a.send("quit\n"));
+    ASSERT_EQ(a.read_line(), "Goodbye, 127.0.0.1");
+    a.close();
+    ASSERT_TRUE(fixtures::poll_until([&] { return server.children().size() == 1; }))
+        << server.children().size();
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("hi\n"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    TestClient d(server.port());
+    ASSERT_TRUE(d.send("hi\n"));
+    EXPECT_EQ(d.read_line(), refusal);
+    ASSERT_TRUE(fixtures::poll_until([&] { return e2e::count(server.err(), logged) == 2; }))
+        << server.err();
 }

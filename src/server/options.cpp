@@ -28,6 +28,8 @@ constexpr const char *usage =
     "  --framing MODE     line: a message is a line; raw: one recv() is one\n"
     "                     message, as the worksheet's server (default line)\n"
     "  --max-children N   live children at most; more clients wait (1-65536; 64)\n"
+    "  --max-per-address N  live connections from one IP address at most; more\n"
+    "                     are refused with an error line (0-65536; 0: no limit)\n"
     "  --idle-timeout S   close a connection with no message, or whose reply\n"
     "                     cannot be sent, for S seconds (1-86400; 300)\n"
     "  --grace S          on SIGTERM/SIGINT/SIGHUP, let children finish for S\n"
@@ -49,7 +51,7 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
     auto parsed =
         cli::tokenize(prog, argc, argv,
                       {"port", "bind", "backlog", "max-message", "reply", "framing", "max-children",
-                       "idle-timeout", "grace", "log-level", "log-flush"});
+                       "max-per-address", "idle-timeout", "grace", "log-level", "log-flush"});
     if (auto *stop = std::get_if<cli::Stop>(&parsed)) return *stop;
     const auto &t = std::get<cli::Tokens>(parsed);
     if (t.help) return cli::Stop{cli::exit_ok, usage};
@@ -69,6 +71,8 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
             stop = set(o.max_message, 1, 1048576);
         } else if (name == "max-children") {
             stop = set(o.max_children, 1, 65536);
+        } else if (name == "max-per-address") {
+            stop = set(o.max_per_address, 0, 65536);
         } else if (name == "idle-timeout") {
             stop = set(o.idle_timeout_s, 1, 86400);
         } else if (name == "grace") {

@@ -17,6 +17,7 @@ struct Options {
     proto::ReplyMode reply = proto::ReplyMode::hello;
     proto::Framing framing = proto::Framing::line;
     int max_children = 64;
+    int max_per_address = 0;  // live connections from one IP at most; 0: no limit
     int idle_timeout_s = 300;
     int grace_s = 10;
     bool log_connections = true;  // --log-level all; errors: no per-connection lines

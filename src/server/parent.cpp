@@ -192,6 +192,7 @@ void Parent::accept_some() {
         Peer peer{net::ip_of(ss), {}};
         peer.endpoint = net::endpoint(peer.ip, net::port_of(ss));
         if (options_.log_connections) log::event({"Server: got connection from ", peer.endpoint});
+        if (options_.max_per_address > 0 && refuse_if_crowded(conn, peer)) continue;
         spawn(std::move(conn), std::move(peer));
     }
 }
@@ -210,6 +211,26 @@ void Parent::spawn(sys::OwnFd conn, Peer peer) {
     c.pid = pid;
     c.len = static_cast<std::uint8_t>(std::min(peer.endpoint.size(), sizeof c.endpoint));
     std::memcpy(c.endpoint, peer.endpoint.data(), c.len);
+}
+
+bool Parent::refuse_if_crowded(sys::OwnFd &conn, const Peer &peer) {
+    std::size_t from_ip = 0;
+    bool said = false;
+    for (const Child &c : children_) {
+        if (c.ip() != peer.ip) continue;
+        ++from_ip;
+        said = said || c.crowded;
+    }
+    if (from_ip < static_cast<std::size_t>(options_.max_per_address)) return false;
+    if (!said) {
+        log::error("too many connections from " + peer.ip + " (--max-per-address " +
+                   std::to_string(options_.max_per_address) +
+                   "); refusing more until one of them ends");
+        for (Child &c : children_)
+            if (c.ip() == peer.ip) c.crowded = true;
+    }
+    refuse(std::move(conn), proto::crowd_reply(peer.ip));
+    return true;
 }
 
 void Parent::refuse(sys::OwnFd conn, std::string_view reply) {
@@ -273,6 +294,11 @@ void Parent::reap() {
             const Status st(status);
             log::event({"Server: child ", n_pid.view(), known ? " (" : "", known ? it->who() : "",
                         known ? ")" : "", " ", st.what, st.number.view()});
+        }
+        if (known && it->crowded) {  // its address is below its limit again
+            const std::string_view ip = it->ip();
+            for (Child &c : children_)
+                if (&c != &*it && c.ip() == ip) c.crowded = false;
         }
         if (known) {
             *it = children_.back();

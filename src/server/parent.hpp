@@ -32,6 +32,8 @@ private:
     bool full() const;
     void note_no_client_waiting();
     void spawn(sys::OwnFd conn, Peer peer);
+    // With --max-per-address reached for the peer's IP: refuses conn, true.
+    bool refuse_if_crowded(sys::OwnFd &conn, const Peer &peer);
     // Sends reply (if it can without waiting) and closes conn gracefully.
     void refuse(sys::OwnFd conn, std::string_view reply);
     // Reads and drops what refused clients send; closes those done or late.
@@ -50,7 +52,14 @@ private:
         pid_t pid;
         std::uint8_t len;
         char endpoint[63];  // "[IPv6]:port" fits (53 at most)
+        // Its address has --max-per-address connections, and a refusal
+        // said so: until one of them ends, further refusals are not logged.
+        bool crowded = false;
         std::string_view who() const { return {endpoint, len}; }
+        std::string_view ip() const {
+            std::string_view e = who().substr(0, who().rfind(':'));
+            return e.starts_with('[') ? e.substr(1, e.size() - 2) : e;
+        }
     };
     // The live children, flat and reserved for --max-children, so nothing is
     // allocated per connection, and in memory no child shares: a page the
