@@ -1,16 +1,21 @@
 // msgclient as a real process against serverfork (and against sockets that
 // misbehave): what it prints, and its exit status, in pipes and scripts.
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <cerrno>
 #include <chrono>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "e2e_helpers.hpp"
@@ -241,4 +246,143 @@ TEST(ClientE2E, BadCommandLineIsOneLineAndExitTwo) {
     Process help(e2e::msgclient({"--help"}));
     EXPECT_EQ(help.exit_code(), 0);
     EXPECT_NE(help.out().find("--timeout"), std::string::npos);
+}
+
+namespace {
+
+// A one-connection server in a thread of the test: accepts msgclient, then
+// runs serve on the connection (bounded by its own deadlines).
+template <class Serve>
+struct OneShotServer {
+    SilentListener listener;
+    std::thread thread;
+    explicit OneShotServer(Serve serve)
+        : thread([this, serve] {
+              pollfd p{listener.fd, POLLIN, 0};
+              if (poll(&p, 1, 10000) != 1) return;
+              sys::OwnFd conn(accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC));
+              if (conn.valid()) serve(conn.get());
+          }) {}
+    ~OneShotServer() { thread.join(); }
+};
+
+// msgclient with its stdout on a terminal (a pty in raw mode, so that the
+// bytes come out as written) and stdin empty: what it printed, and its
+// exit code (-1 if it did not end within 10 s; it is killed then).
+std::pair<std::string, int> run_on_a_terminal(const std::vector<std::string> &argv) {
+    const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0) return {"no pty", -1};
+    const int slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    termios t{};
+    tcgetattr(slave, &t);
+    cfmakeraw(&t);
+    tcsetattr(slave, TCSANOW, &t);
+    std::vector<char *> args;
+    for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int null = open("/dev/null", O_RDONLY);
+        dup2(null, 0);
+        dup2(slave, 1);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    close(slave);
+    std::string out;
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    int status = 0;
+    bool ended = false;
+    while (std::chrono::steady_clock::now() < give_up) {
+        pollfd p{master, POLLIN, 0};
+        if (poll(&p, 1, 50) == 1) {
+            char buf[4096];
+            const ssize_t n = read(master, buf, sizeof buf);
+            if (n > 0) out.append(buf, static_cast<std::size_t>(n));
+            if (n > 0) continue;
+        }
+        if (waitpid(pid, &status, WNOHANG) == pid) {
+            ended = true;
+            break;
+        }
+    }
+    if (!ended) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    close(master);
+    return {out, ended && WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+// Answers the client's half-close with a reply holding terminal controls.
+void reply_with_controls(int fd) {
+    char c;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 10000) == 1) (void)recv(fd, &c, 1, 0);
+    const std::string reply = "\x1b[2J\x1b]0;owned\x07tab\there\n";
+    (void)send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
+}
+
+}  // namespace
+
+// A server's control bytes would drive the user's terminal (clear it, set
+// its title): on a terminal msgclient shows them escaped, as the server's
+// log does; in a pipe, or with --raw, replies are verbatim.
+TEST(ClientE2E, RepliesAreEscapedOnATerminalAndVerbatimElsewhere) {
+    {
+        OneShotServer server(reply_with_controls);
+        const auto [out, code] = run_on_a_terminal(client_for(server.listener.port));
+        EXPECT_EQ(code, 0);
+        EXPECT_EQ(out, "Received: \\x1b[2J\\x1b]0;owned\\x07tab\\there\n");
+    }
+    {
+        OneShotServer server(reply_with_controls);
+        const auto [out, code] = run_on_a_terminal(client_for(server.listener.port, {"--raw"}));
+        EXPECT_EQ(code, 0);
+        EXPECT_EQ(out, "Received: \x1b[2J\x1b]0;owned\x07tab\there\n");
+    }
+    {
+        OneShotServer server(reply_with_controls);
+        Process client(client_for(server.listener.port), Process::Input::from(""));
+        EXPECT_EQ(client.exit_code(), 0) << client.err();
+        EXPECT_EQ(client.out(), "Received: \x1b[2J\x1b]0;owned\x07tab\there\n");
+    }
+}
+
+// After its input ends msgclient waits --timeout in all for the server to
+// finish, not for ever: a server that keeps sending lines is left.
+TEST(ClientE2E, AServerThatKeepsSendingAfterTheEndOfInputIsLeftAtTheTimeout) {
+    OneShotServer server([](int fd) {
+        std::string chunk;
+        for (int i = 0; i < 1024; ++i) chunk += "flood\n";
+        const auto give_up = std::chrono::steady_clock::now() + 20s;
+        while (std::chrono::steady_clock::now() < give_up) {
+            pollfd p{fd, POLLOUT, 0};
+            if (poll(&p, 1, 100) != 1) continue;
+            if (send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
+                errno != EAGAIN)
+                return;  // msgclient left
+        }
+    });
+    const auto start = std::chrono::steady_clock::now();
+    Process client(client_for(server.listener.port, {"--timeout", "1"}), Process::Input::from(""));
+    EXPECT_EQ(client.exit_code(15s), 1);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+    EXPECT_EQ(client.err(), "msgclient: no reply from 127.0.0.1:" +
+                                std::to_string(server.listener.port) + " within 1 s\n");
+}
+
+// A reply line that the server's close cuts before its newline is not taken
+// for a reply: it is reported, exit 1.
+TEST(ClientE2E, AReplyCutShortByTheServersCloseIsReported) {
+    OneShotServer server([](int fd) {
+        char buf[64];
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, 10000) == 1) (void)recv(fd, buf, sizeof buf, 0);
+        (void)send(fd, "Hello, Wor", 10, MSG_NOSIGNAL);
+    });
+    Process client(client_for(server.listener.port), Process::Input::from("hello\n"));
+    EXPECT_EQ(client.exit_code(), 1);
+    EXPECT_EQ(client.err(), "msgclient: reply cut short\n");
+    EXPECT_EQ(client.out(), "");
 }

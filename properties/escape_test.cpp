@@ -69,3 +69,24 @@ TEST(Escape, PlainIsExactlyWhatEscapeKeeps) {
 }
 
 }  // namespace
+
+TEST(EscapePrefix, StopsBeforeTheFirstEscapeThatWouldNotFit) {
+    std::size_t taken = 99;
+    EXPECT_EQ(proto::escape_prefix("abc\xff", 5, &taken), "abc");
+    EXPECT_EQ(taken, 3u);
+    EXPECT_EQ(proto::escape_prefix("abc\xff", 7, &taken), "abc\\xff");
+    EXPECT_EQ(taken, 4u);
+    EXPECT_EQ(proto::escape_prefix("\t\t\t", 5, &taken), "\\t\\t");
+    EXPECT_EQ(taken, 2u);
+    EXPECT_EQ(proto::escape_prefix("abc", 0, &taken), "");
+    EXPECT_EQ(taken, 0u);
+}
+
+TEST(EscapePrefix, WithRoomForAllItIsEscape) {
+    for (int b = 0; b < 256; ++b) {
+        const std::string s = "x" + std::string(1, static_cast<char>(b)) + "y";
+        std::size_t taken = 0;
+        EXPECT_EQ(proto::escape_prefix(s, escape(s).size(), &taken), escape(s));
+        EXPECT_EQ(taken, s.size());
+    }
+}

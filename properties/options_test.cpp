@@ -1,9 +1,13 @@
 // The command lines are an interface: scripts rely on the values taken, on
 // exit code 2 and on one "prog: ..." line that names what was wrong.
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <functional>
 #include <initializer_list>
 #include <string>
@@ -109,14 +113,15 @@ const std::vector<Numeric> server_numbers = {
     {"max-message", 1, 1048576,
      [](const server::Options &o) { return static_cast<long>(o.max_message); }},
     {"max-children", 1, 65536, [](const server::Options &o) { return long{o.max_children}; }},
+    {"max-per-address", 0, 65536, [](const server::Options &o) { return long{o.max_per_address}; }},
     {"idle-timeout", 1, 86400, [](const server::Options &o) { return long{o.idle_timeout_s}; }},
     {"grace", 0, 3600, [](const server::Options &o) { return long{o.grace_s}; }},
     {"log-flush", 0, 60000, [](const server::Options &o) { return long{o.log_flush_ms}; }},
 };
 
 const std::vector<std::string> server_option_names = {
-    "port",         "bind",         "backlog", "max-message", "reply",    "framing",
-    "max-children", "idle-timeout", "grace",   "log-level",   "log-flush"};
+    "port",         "bind",         "backlog", "max-message", "reply",     "framing",
+    "max-children", "idle-timeout", "grace",   "log-level",   "log-flush", "max-per-address"};
 
 // --- serverfork ---
 
@@ -124,11 +129,12 @@ TEST(ServerOptions, DefaultsWithoutArguments) {
     const auto o = parsed(server_args({}));
     EXPECT_EQ(o.port, 3490);
     EXPECT_EQ(o.bind, "0.0.0.0");
-    EXPECT_EQ(o.backlog, 128);
+    EXPECT_EQ(o.backlog, 0);  // the system's: backlog_for
     EXPECT_EQ(o.max_message, 199u);
     EXPECT_EQ(o.reply, proto::ReplyMode::hello);
     EXPECT_EQ(o.framing, proto::Framing::line);
     EXPECT_EQ(o.max_children, 64);
+    EXPECT_EQ(o.max_per_address, 0);  // no limit
     EXPECT_EQ(o.idle_timeout_s, 300);
     EXPECT_EQ(o.grace_s, 10);
     EXPECT_TRUE(o.log_connections);
@@ -153,6 +159,7 @@ void expect_all_set(const server::Options &o) {
     EXPECT_EQ(o.reply, proto::ReplyMode::echo);
     EXPECT_EQ(o.framing, proto::Framing::raw);
     EXPECT_EQ(o.max_children, 3);
+    EXPECT_EQ(o.max_per_address, 2);
     EXPECT_EQ(o.idle_timeout_s, 7);
     EXPECT_EQ(o.grace_s, 0);
     EXPECT_FALSE(o.log_connections);
@@ -160,18 +167,18 @@ void expect_all_set(const server::Options &o) {
 }
 
 TEST(ServerOptions, EveryOptionAsSeparateValue) {
-    expect_all_set(parsed(
-        server_args({"--port",         "8080",   "--bind",         "::1",  "--backlog", "5",
-                     "--max-message",  "1000",   "--reply",        "echo", "--framing", "raw",
-                     "--max-children", "3",      "--idle-timeout", "7",    "--grace",   "0",
-                     "--log-level",    "errors", "--log-flush",    "250"})));
+    expect_all_set(parsed(server_args(
+        {"--port",         "8080",   "--bind",         "::1",  "--backlog",         "5",
+         "--max-message",  "1000",   "--reply",        "echo", "--framing",         "raw",
+         "--max-children", "3",      "--idle-timeout", "7",    "--grace",           "0",
+         "--log-level",    "errors", "--log-flush",    "250",  "--max-per-address", "2"})));
 }
 
 TEST(ServerOptions, EveryOptionWithEquals) {
-    expect_all_set(
-        parsed(server_args({"--port=8080", "--bind=::1", "--backlog=5", "--max-message=1000",
-                            "--reply=echo", "--framing=raw", "--max-children=3", "--idle-timeout=7",
-                            "--grace=0", "--log-level=errors", "--log-flush=250"})));
+    expect_all_set(parsed(server_args(
+        {"--port=8080", "--bind=::1", "--backlog=5", "--max-message=1000", "--reply=echo",
+         "--framing=raw", "--max-children=3", "--idle-timeout=7", "--grace=0", "--log-level=errors",
+         "--log-flush=250", "--max-per-address=2"})));
 }
 
 TEST(ServerOptions, ReplyAndFramingDefaultsCanBeGivenExplicitly) {
@@ -263,10 +270,11 @@ TEST(ServerOptions, DoubleDashEndsOptions) {
 
 TEST(ServerOptions, HelpShowsEveryOption) {
     for (const Args &args : {Args{"--help"}, Args{"-h"}, Args{"--port", "1", "-h"}})
-        EXPECT_TRUE(is_help(server_args(args),
-                            {"serverfork", "--port", "--bind", "--backlog", "--max-message",
-                             "--reply", "--framing", "--max-children", "--idle-timeout", "--grace",
-                             "--log-level", "--log-flush", "--help", "-h"}))
+        EXPECT_TRUE(
+            is_help(server_args(args),
+                    {"serverfork", "--port", "--bind", "--backlog", "--max-message", "--reply",
+                     "--framing", "--max-children", "--max-per-address", "--idle-timeout",
+                     "--grace", "--log-level", "--log-flush", "--help", "-h"}))
             << shown(args);
 }
 
@@ -452,4 +460,35 @@ TEST(SetChoice, AnyOtherWordIsAUsageErrorListingTheWords) {
     EXPECT_EQ(stop->exit_code, cli::exit_usage);
     EXPECT_EQ(stop->text, "prog: --pace must be slow, steady or fast, not 'Fast'\n");
     EXPECT_EQ(p, Pace::steady);  // left as it was
+}
+
+// --- the listen() backlog ---
+
+TEST(Backlog, UnsetIsTheSystemsCapAndAskedIsCappedByIt) {
+    EXPECT_EQ(server::backlog_for(0, 4096), 4096);
+    EXPECT_EQ(server::backlog_for(5, 4096), 5);
+    EXPECT_EQ(server::backlog_for(4096, 4096), 4096);
+    EXPECT_EQ(server::backlog_for(65535, 4096), 4096);
+    EXPECT_EQ(server::backlog_for(200, 128), 128);
+}
+
+TEST(Backlog, SomaxconnIsReadElseTheConstant) {
+    char path[] = "/tmp/somaxconn-test-XXXXXX";
+    const int fd = ::mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::write(fd, "512\n", 4), 4);
+    ::close(fd);
+    EXPECT_EQ(server::system_somaxconn(path), 512);
+    ::unlink(path);
+    EXPECT_EQ(server::system_somaxconn(path), SOMAXCONN);         // gone
+    EXPECT_EQ(server::system_somaxconn("/dev/null"), SOMAXCONN);  // empty
+}
+
+TEST(ServerOptions, MaxPerAddressIsAWholeNumberFromZero) {
+    EXPECT_EQ(parsed(server_args({"--max-per-address", "0"})).max_per_address, 0);
+    EXPECT_EQ(parsed(server_args({"--max-per-address=8"})).max_per_address, 8);
+    for (const std::string bad : {"-1", "65537", "two", "", "1.5"})
+        EXPECT_TRUE(
+            server_rejects({"--max-per-address", bad}, {"--max-per-address", "'" + bad + "'"}));
+    EXPECT_TRUE(server_rejects({"--max-per-address"}, {"--max-per-address"}));
 }

@@ -1,5 +1,6 @@
 // serverfork as a real process on loopback: the protocol, the forking and
 // reaping, the limits and the shutdown, as a user of the server sees them.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -8,7 +9,14 @@
 
 #include <gtest/gtest.h>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "e2e_helpers.hpp"
 #include "fixtures/fiu_run.hpp"
@@ -343,4 +351,322 @@ TEST(ServerE2E, ForkFailureRepliesBusyAndKeepsServing) {
     TestClient served(server.port());
     ASSERT_TRUE(served.send("hi\n"));
     EXPECT_EQ(served.read_line(), "Hello, World!");
+}
+
+namespace {
+
+// serverfork with its stderr through a pipe (read by cat into the captured
+// stderr), as under a supervisor or `2>&1 | logger`: a write to a pipe is
+// atomic only up to PIPE_BUF bytes.
+fixtures::ServerProcess start_server_logging_to_a_pipe(std::vector<std::string> options) {
+    std::vector<std::string> argv{
+        "/bin/sh",       "-c",       R"(exec 3>&1; "$0" "$@" 2>&1 >&3 3>&- | cat >&2)",
+        SERVERFORK_PATH, "--port",   "0",
+        "--bind",        "127.0.0.1"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    return fixtures::ServerProcess(std::move(argv));
+}
+
+// What the log shows of a message of n bytes, each escaped to e: all of it,
+// or as much as fits with the marker of its length.
+bool shows_message(std::string_view shown, std::string_view e, std::size_t n) {
+    const std::string marker = "… (" + std::to_string(n) + " bytes)";
+    if (shown.ends_with(marker)) {
+        shown.remove_suffix(marker.size());
+        if (shown.size() >= n * e.size()) return false;  // it was not cut
+    } else if (shown.size() != n * e.size()) {
+        return false;
+    }
+    if (shown.size() % e.size() != 0) return false;
+    for (std::size_t i = 0; i < shown.size(); i += e.size())
+        if (shown.substr(i, e.size()) != e) return false;
+    return true;
+}
+
+}  // namespace
+
+// Long messages, text and binary (each byte escaped to four), from clients
+// at once: every log line, newline included, is at most PIPE_BUF bytes, so
+// no two lines interleave in a pipe and no client can forge a line.
+TEST(ServerE2E, LongMessagesFromConcurrentClientsLogOnlyWholeShortLines) {
+    auto server = start_server_logging_to_a_pipe({"--max-message", "200000"});
+    constexpr int clients = 4, rounds = 3;
+    const std::vector<std::size_t> sizes{100000, 4078, 1020, 30000};
+    std::vector<std::unique_ptr<TestClient>> cs;
+    for (int i = 0; i < clients; ++i) cs.push_back(std::make_unique<TestClient>(server.port()));
+    auto text_of = [](int i) { return static_cast<char>('a' + i); };
+    auto binary_of = [](int i) { return static_cast<char>(0x01 + i); };
+    for (int r = 0; r < rounds; ++r)
+        for (int i = 0; i < clients; ++i)
+            for (const std::size_t n : sizes)
+                ASSERT_TRUE(cs[i]->send(std::string(n, text_of(i)) + "\n" +
+                                        std::string(n, binary_of(i)) + "\n"));
+    for (auto &c : cs)
+        for (std::size_t k = 0; k < rounds * sizes.size() * 2; ++k)
+            ASSERT_EQ(c->read_line(), "Hello, World!");
+    const std::size_t expected = clients * rounds * sizes.size() * 2;
+    ASSERT_TRUE(
+        fixtures::poll_until([&] { return e2e::count(server.err(), "\n") >= expected; }, 10s))
+        << e2e::count(server.err(), "\n") << " lines";
+    const std::string err = server.err();
+    std::size_t lines = 0;
+    for (std::size_t at = 0; at < err.size(); ++lines) {
+        const std::size_t nl = err.find('\n', at);
+        ASSERT_NE(nl, std::string::npos) << "an unterminated last line";
+        const std::string_view line = std::string_view(err).substr(at, nl - at);
+        at = nl + 1;
+        EXPECT_LE(line.size() + 1, std::size_t{4096}) << line.substr(0, 80);
+        ASSERT_TRUE(line.starts_with("Message received: ")) << line.substr(0, 80);
+        const std::string_view shown = line.substr(18);
+        bool known = false;
+        for (int i = 0; i < clients && !known; ++i) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", binary_of(i));
+            for (const std::size_t n : sizes)
+                known = known || shows_message(shown, std::string(1, text_of(i)), n) ||
+                        shows_message(shown, hex, n);
+        }
+        EXPECT_TRUE(known) << "a forged or mangled line: " << line.substr(0, 80) << "...";
+    }
+    EXPECT_EQ(lines, expected);
+}
+
+// A terminal's hang-up (or `kill -HUP`) stops the server as SIGTERM does,
+// logged, and children, which ignore it, get their grace period.
+TEST(ServerE2E, SighupToTheWholeGroupShutsDownGracefully) {
+    auto server = e2e::start_server({"--grace", "30"});
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("before\n"));
+    ASSERT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_EQ(::kill(-server.pid(), SIGHUP), 0);
+    ASSERT_TRUE(server.out_contains("Server: SIGHUP received, not accepting")) << server.out();
+    ASSERT_TRUE(c.send("during grace\n"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    ASSERT_TRUE(c.send("quit\n"));
+    EXPECT_EQ(c.read_line(), "Goodbye, 127.0.0.1");
+    EXPECT_EQ(server.process().exit_code(10s), 0) << server.err();
+    EXPECT_TRUE(server.out_contains("exited with status 0"));
+    EXPECT_TRUE(server.out_contains("Server: stopped"));
+}
+
+// Clients that wait their turn at --max-children one after another are one
+// stay at the limit: one line when it is reached, one when, below it, no
+// client is left waiting; not a line per child that takes the free place.
+TEST(ServerE2E, TheMaxChildrenLimitIsLoggedOnceOnReachingAndOnceOnLeaving) {
+    auto server = e2e::start_server({"--max-children", "1"});
+    std::vector<std::unique_ptr<TestClient>> cs;
+    for (int i = 0; i < 3; ++i) {
+        cs.push_back(std::make_unique<TestClient>(server.port()));
+        ASSERT_TRUE(cs.back()->send("hi\nquit\n"));
+    }
+    for (auto &c : cs) {
+        EXPECT_EQ(c->read_line(), "Hello, World!");
+        EXPECT_EQ(c->read_line(), "Goodbye, 127.0.0.1");
+    }
+    const std::string left = "Server: below the --max-children limit again, no client waiting";
+    ASSERT_TRUE(server.out_contains(left)) << server.out();
+    EXPECT_TRUE(server.childless_within());
+    const std::string out = server.out();
+    EXPECT_EQ(e2e::count(out, "children, the --max-children limit; new clients wait"), 1u) << out;
+    EXPECT_EQ(e2e::count(out, left), 1u) << out;
+    EXPECT_LT(out.find("the --max-children limit; new clients wait"), out.find(left));
+    EXPECT_NE(out.find(" s at it\n"), std::string::npos) << out;
+}
+
+TEST(ServerE2E, TheMaxChildrenLimitIsNotLoggedAtLogLevelErrors) {
+    auto server = e2e::start_server({"--max-children", "1", "--log-level", "errors"});
+    TestClient first(server.port()), second(server.port());
+    ASSERT_TRUE(first.send("hi\n"));
+    ASSERT_TRUE(second.send("hi\n"));
+    EXPECT_EQ(first.read_line(), "Hello, World!");
+    EXPECT_FALSE(second.read_line(300ms)) << "served beyond --max-children";
+    first.close();
+    EXPECT_EQ(second.read_line(), "Hello, World!");
+    second.close();
+    EXPECT_TRUE(server.childless_within());
+    EXPECT_EQ(server.out().find("limit"), std::string::npos) << server.out();
+}
+
+// The listen() backlog is the system's cap unless asked for (and then at
+// most that cap), shown on the line after the listening line, which scripts
+// parse up to the port's end.
+TEST(ServerE2E, TheBacklogIsSomaxconnByDefaultAndPrintedAfterTheListeningLine) {
+    int somaxconn = SOMAXCONN;
+    if (std::ifstream in("/proc/sys/net/core/somaxconn"); !(in >> somaxconn)) somaxconn = SOMAXCONN;
+    auto server = e2e::start_server();
+    const std::string port = std::to_string(server.port());
+    const std::string first = "Server: listening on 127.0.0.1:" + port + "\n";
+    ASSERT_TRUE(server.out_contains("Server: backlog")) << server.out();
+    EXPECT_EQ(server.out().rfind(first + "Server: backlog " + std::to_string(somaxconn) + "\n", 0),
+              0u)
+        << server.out();
+
+    auto asked = e2e::start_server({"--backlog", "5"});
+    EXPECT_TRUE(asked.out_contains("\nServer: backlog 5\n")) << asked.out();
+    if (somaxconn < 65535) {
+        auto over = e2e::start_server({"--backlog", "65535"});
+        EXPECT_TRUE(over.out_contains("\nServer: backlog " + std::to_string(somaxconn) +
+                                      " (--backlog 65535 is over net.core.somaxconn)\n"))
+            << over.out();
+    }
+}
+
+namespace {
+
+// serverfork whose every fork() fails (libfiu through fiu-run).
+fixtures::ServerProcess start_server_that_cannot_fork(std::vector<std::string> options = {}) {
+    std::vector<std::string> argv{"--port", "0", "--bind", "127.0.0.1"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    return fixtures::ServerProcess(fixtures::under_fiu_run(
+        e2e::serverfork(std::move(argv)), "enable name=sys/proc/fork,failinfo=11"));
+}
+
+// Stops pid and returns once it is stopped (state T in /proc/PID/stat).
+bool stop_process(pid_t pid) {
+    if (::kill(pid, SIGSTOP) != 0) return false;
+    return fixtures::poll_until([&] {
+        std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+        const std::string stat((std::istreambuf_iterator<char>(in)), {});
+        const auto paren = stat.rfind(')');
+        return paren != std::string::npos && stat.size() > paren + 2 && stat[paren + 2] == 'T';
+    });
+}
+
+}  // namespace
+
+// A client that sent its message before the server accepted it gets the
+// busy line and then a clean end of stream, not a reset: closing a socket
+// with unread input resets the connection, and a reset destroys whatever
+// reply is still unsent (so that, depending on timing, `printf 'hello\n' |
+// nc` got nothing). The server is stopped while the client connects and
+// sends, so the input is surely there when it accepts.
+TEST(ServerE2E, ForkFailureClosesGracefullyAClientThatAlreadySentData) {
+    auto server = start_server_that_cannot_fork();
+    for (int i = 0; i < 3; ++i) {
+        ASSERT_TRUE(stop_process(server.pid()));
+        sys::OwnFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.sin_port = htons(static_cast<uint16_t>(server.port()));
+        const bool connected =
+            ::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 &&
+            ::send(fd.get(), "hello\nHow are you\n", 18, MSG_NOSIGNAL) == 18;
+        const bool waiting = fixtures::accept_backlog(server.port()) == 1;
+        ASSERT_EQ(::kill(server.pid(), SIGCONT), 0);
+        ASSERT_TRUE(connected);
+        ASSERT_TRUE(waiting) << "accepted while stopped";
+        std::string got;
+        int error = 0;
+        const auto give_up = std::chrono::steady_clock::now() + 5s;
+        for (;;) {
+            pollfd p{fd.get(), POLLIN, 0};
+            const int ready = ::poll(&p, 1, 100);
+            ASSERT_GE(ready, 0) << std::strerror(errno);
+            if (ready == 0) {
+                ASSERT_LT(std::chrono::steady_clock::now(), give_up) << "no end of stream";
+                continue;
+            }
+            char buf[256];
+            const ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+            if (n <= 0) {
+                error = n < 0 ? errno : 0;
+                break;
+            }
+            got.append(buf, static_cast<std::size_t>(n));
+        }
+        EXPECT_EQ(got, "Error: server busy\n") << "round " << i;
+        EXPECT_EQ(error, 0) << "round " << i << ": " << std::strerror(error);
+    }
+    EXPECT_TRUE(server.err_contains("serverfork: fork failed: EAGAIN"));
+}
+
+// The parent drains refused connections without waiting for them: clients
+// that keep theirs open and keep sending delay no other client.
+TEST(ServerE2E, RefusedClientsThatKeepSendingDelayNoOtherClient) {
+    auto server = start_server_that_cannot_fork();
+    constexpr int n = 6;
+    std::vector<std::unique_ptr<TestClient>> cs;
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i) {
+        cs.push_back(std::make_unique<TestClient>(server.port()));
+        ASSERT_TRUE(cs.back()->send("hello\n"));
+    }
+    for (auto &c : cs) {
+        EXPECT_EQ(c->read_line(), "Error: server busy");
+        ASSERT_TRUE(c->send("still talking\n"));
+    }
+    // Waiting out each one's linger (1 s) in turn would take 5 s or more.
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+    for (auto &c : cs) EXPECT_TRUE(c->closed_by_server());
+    EXPECT_TRUE(server.process().running());
+}
+
+namespace {
+
+// A connection to the server from the local address src (any 127.x.y.z is
+// loopback), its first reply line read for the message sent.
+std::string first_reply_from(const char *src, int port, std::string_view message) {
+    sys::OwnFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    ::inet_pton(AF_INET, src, &a.sin_addr);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) return "bind failed";
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
+        ::send(fd.get(), message.data(), message.size(), MSG_NOSIGNAL) < 0)
+        return "connect failed";
+    std::string got;
+    const auto give_up = std::chrono::steady_clock::now() + 5s;
+    while (got.find('\n') == std::string::npos && std::chrono::steady_clock::now() < give_up) {
+        pollfd p{fd.get(), POLLIN, 0};
+        if (::poll(&p, 1, 100) != 1) continue;
+        char buf[256];
+        const ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+    }
+    return got;
+}
+
+}  // namespace
+
+// --max-per-address: beyond N live connections from one IP, a client gets
+// one error line and a graceful close, and the first refusal of each stay
+// at the limit is logged; other addresses are served as before.
+TEST(ServerE2E, MaxPerAddressRefusesTheNextClientFromTheSameAddress) {
+    auto server = e2e::start_server({"--max-per-address", "2"});
+    TestClient a(server.port()), b(server.port());
+    for (TestClient *c : {&a, &b}) {
+        ASSERT_TRUE(c->send("hi\n"));
+        ASSERT_EQ(c->read_line(), "Hello, World!");
+    }
+    const std::string refusal = "Error: too many connections from 127.0.0.1";
+    for (int i = 0; i < 2; ++i) {
+        TestClient c(server.port());
+        ASSERT_TRUE(c.send("hi\n"));
+        EXPECT_EQ(c.read_line(), refusal) << i;
+        EXPECT_TRUE(c.closed_by_server());
+    }
+    EXPECT_EQ(first_reply_from("127.0.0.2", server.port(), "hi\n"), "Hello, World!\n");
+    const std::string logged =
+        "serverfork: too many connections from 127.0.0.1 (--max-per-address 2)";
+    ASSERT_TRUE(server.err_contains(logged)) << server.err();
+    EXPECT_EQ(e2e::count(server.err(), logged), 1u) << server.err();
+
+    // One ends: the address has a free place, and a new stay is logged anew.
+    ASSERT_TRUE(a.send("quit\n"));
+    ASSERT_EQ(a.read_line(), "Goodbye, 127.0.0.1");
+    a.close();
+    ASSERT_TRUE(fixtures::poll_until([&] { return server.children().size() == 1; }))
+        << server.children().size();
+    TestClient c(server.port());
+    ASSERT_TRUE(c.send("hi\n"));
+    EXPECT_EQ(c.read_line(), "Hello, World!");
+    TestClient d(server.port());
+    ASSERT_TRUE(d.send("hi\n"));
+    EXPECT_EQ(d.read_line(), refusal);
+    ASSERT_TRUE(fixtures::poll_until([&] { return e2e::count(server.err(), logged) == 2; }))
+        << server.err();
 }

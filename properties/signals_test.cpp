@@ -21,7 +21,7 @@ struct Restore {
     sigset_t mask;
     Restore() { pthread_sigmask(SIG_SETMASK, nullptr, &mask); }
     ~Restore() {
-        for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGPIPE, SIGALRM}) ::signal(s, SIG_DFL);
+        for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGALRM}) ::signal(s, SIG_DFL);
         pthread_sigmask(SIG_SETMASK, &mask, nullptr);
     }
 };

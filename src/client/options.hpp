@@ -14,6 +14,7 @@ struct Options {
     int port = proto::default_port;
     proto::Framing framing = proto::Framing::line;
     int timeout_s = 10;
+    bool raw = false;  // --raw: replies verbatim even on a terminal
 };
 
 std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[]);

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "net/transfer.hpp"
+#include "protocol/escape.hpp"
 #include "sys/io.hpp"
 #include "sys/net.hpp"
 
@@ -21,7 +22,8 @@ constexpr std::size_t max_reply = std::size_t{2} * 1024 * 1024;
 // The outcome of reading: a line, the end of the stream, or an errno.
 struct Read {
     std::optional<std::string> line;
-    int error = 0;  // 0: a line or the end of the stream
+    int error = 0;     // 0: a line or the end of the stream
+    bool cut = false;  // the socket's stream ended within a line
 };
 
 // Lines from an fd: stdin (no deadline) or the socket (with one).
@@ -38,6 +40,7 @@ public:
             if (pending_.size() > max_reply) return {std::nullopt, EMSGSIZE};
             if (eof_) {
                 if (pending_.empty()) return {};
+                if (socket_ && !raw) return {std::nullopt, 0, true};
                 return take(pending_.size(), 0);
             }
             char buf[chunk];
@@ -56,7 +59,7 @@ private:
     Read take(std::size_t len, std::size_t skip) {
         std::string line = pending_.substr(0, len);
         pending_.erase(0, len + skip);
-        return {std::move(line), 0};
+        return {std::move(line), 0, false};
     }
 
     int fd_;
@@ -95,6 +98,8 @@ int run_session(int sock, int input_fd, std::FILE *out, std::FILE *err,
     auto print_reply = [&](std::string_view reply) {
         reply = without_newline(reply);
         std::fputs("Received: ", out);
+        const std::string escaped = config.escape ? proto::escape(reply) : std::string();
+        if (config.escape) reply = escaped;
         std::fwrite(reply.data(), 1, reply.size(), out);
         std::fputc('\n', out);
         std::fflush(out);
@@ -118,18 +123,23 @@ int run_session(int sock, int input_fd, std::FILE *out, std::FILE *err,
         }
         const Read reply = server.next(net::Deadline::in(timeout), raw);
         if (reply.error != 0) return read_failure(reply.error);
+        if (reply.cut) return fail("reply cut short");
         if (!reply.line) return fail("server closed the connection");
         print_reply(*reply.line);
         if (message == "quit") return 0;
     }
 
-    // End of input: tell the server, then print what it still sends.
+    // End of input: tell the server, then print what it still sends, for
+    // --timeout in all: a server that keeps sending is not followed for ever.
     // On a connected socket shutdown fails only with ENOTCONN, when the server
     // is already gone: the read below then reports it.
     (void)sys::shutdown(sock, SHUT_WR);
+    const auto last = net::Deadline::in(timeout);
     for (;;) {
-        const Read reply = server.next(net::Deadline::in(timeout), raw);
+        // Checked here too: while lines keep coming, no read waits and times out.
+        const Read reply = last.expired() ? Read{std::nullopt, ETIMEDOUT} : server.next(last, raw);
         if (reply.error != 0) return read_failure(reply.error);
+        if (reply.cut) return fail("reply cut short");
         if (!reply.line) return 0;
         print_reply(*reply.line);
     }

@@ -12,6 +12,7 @@ struct SessionConfig {
     proto::Framing framing = proto::Framing::line;
     int timeout_s = 10;   // bound on each reply
     bool prompt = false;  // "Message to send: " before each line
+    bool escape = false;  // replies escaped (proto::escape): for a terminal
     std::string server;   // host:port, for messages
 };
 

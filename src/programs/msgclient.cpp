@@ -29,6 +29,7 @@ int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_all
     config.framing = o.framing;
     config.timeout_s = o.timeout_s;
     config.prompt = isatty(STDIN_FILENO) == 1;
+    config.escape = !o.raw && isatty(STDOUT_FILENO) == 1;
     config.server = o.host + ":" + std::to_string(o.port);
     return client::run_session(sock.get(), STDIN_FILENO, stdout, stderr, config);
 }

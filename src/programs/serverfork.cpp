@@ -32,7 +32,13 @@ int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_all
     }
     auto &listener = std::get<server::Listener>(opened);
     const std::string where = listener.endpoint;
+    // Scripts parse this first line up to the port's end: the backlog comes next.
     server::log::event("Server: listening on " + where);
+    server::log::event(
+        "Server: backlog " + std::to_string(listener.backlog) +
+        (options.backlog > listener.backlog
+             ? " (--backlog " + std::to_string(options.backlog) + " is over net.core.somaxconn)"
+             : ""));
     server::proctitle::set("serverfork: listening on " + where);
     return server::Parent(options, std::move(listener), signals).run();
 }

@@ -45,4 +45,9 @@ Reply reply_to(const Message &m, const ReplyRules &rules, std::string_view clien
 // Sent, if it can be, to a client the server could not fork a child for.
 inline constexpr std::string_view busy_reply = "Error: server busy\n";
 
+// Sent to a client refused for having --max-per-address connections already.
+inline std::string crowd_reply(std::string_view client_ip) {
+    return "Error: too many connections from " + std::string(client_ip) + "\n";
+}
+
 }  // namespace proto

@@ -1,5 +1,6 @@
 #include "server/child.hpp"
 
+#include <limits.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -22,6 +23,25 @@ namespace {
 
 constexpr std::size_t line_chunk = 4096;
 constexpr auto linger_time = std::chrono::seconds(1);
+
+// A "Message received" line, newline included, is one write that a pipe
+// keeps whole (PIPE_BUF): a longer one could be split and interleaved with
+// another child's, and a client could forge log lines with it.
+constexpr std::string_view received = "Message received: ";
+constexpr std::size_t max_shown = PIPE_BUF - received.size() - 1;
+
+// A message that must be escaped or is too long to show: escaped, and cut
+// to fit with a marker of its full length. The marker's "…" is UTF-8, which
+// an escaped message never holds, so a client cannot fake it.
+[[gnu::cold]] void log_escaped(std::string_view bytes) {
+    std::size_t taken = 0;
+    std::string shown = proto::escape_prefix(bytes, max_shown, &taken);
+    if (taken < bytes.size()) {
+        const std::string marker = "… (" + std::to_string(bytes.size()) + " bytes)";
+        shown = proto::escape_prefix(bytes, max_shown - marker.size()) + marker;
+    }
+    log::line({received, shown});
+}
 
 // After the goodbye: send FIN first and read what the client still sends, so
 // that closing with unread data does not reset the connection and lose the
@@ -106,10 +126,10 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
         if (m.too_long)
             log::error("message from " + peer.endpoint + " over " +
                        std::to_string(config.rules.max_message) + " bytes, discarded");
-        else if (config.log_messages && proto::is_plain(m.bytes))
-            log::line({"Message received: ", m.bytes});  // no copy to escape
+        else if (config.log_messages && m.bytes.size() <= max_shown && proto::is_plain(m.bytes))
+            log::line({received, m.bytes});  // no copy to escape
         else if (config.log_messages)
-            log::line({"Message received: ", proto::escape(m.bytes)});
+            log_escaped(m.bytes);
         const proto::Reply reply = proto::reply_to(m, config.rules, peer.ip);
         std::string_view failed_call;
         // Held lines go out before the child waits for a client to read.

@@ -43,11 +43,12 @@ std::variant<Listener, std::string> open_listener(const Options &o) {
         sys::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &no, sizeof no) < 0)
         return fail("setsockopt IPV6_V6ONLY");
     if (sys::bind(fd.get(), reinterpret_cast<sockaddr *>(&addr), addr_len) < 0) return fail("bind");
-    if (sys::listen(fd.get(), o.backlog) < 0) return fail("listen");
+    const int backlog = backlog_for(o.backlog, system_somaxconn());
+    if (sys::listen(fd.get(), backlog) < 0) return fail("listen");
     socklen_t len = sizeof addr;
     if (sys::getsockname(fd.get(), reinterpret_cast<sockaddr *>(&addr), &len) < 0)
         return fail("getsockname");
-    return Listener{std::move(fd), net::endpoint_of(addr)};
+    return Listener{std::move(fd), net::endpoint_of(addr), backlog};
 }
 
 }  // namespace server

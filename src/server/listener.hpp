@@ -12,6 +12,7 @@ namespace server {
 struct Listener {
     sys::OwnFd fd;
     std::string endpoint;  // what it is bound to, with the real port
+    int backlog = 0;       // what listen() got
 };
 
 // On failure: one line naming the address and the reason (exit status 1).

@@ -1,6 +1,9 @@
 #include "server/options.hpp"
 
 #include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <fstream>
 
 #include "cli/tokens.hpp"
 
@@ -17,17 +20,20 @@ constexpr const char *usage =
     "  --port N           TCP port to listen on (0-65535; 0 lets the kernel pick;\n"
     "                     default 3490)\n"
     "  --bind ADDR        local address (default 0.0.0.0; '::' is IPv6 and IPv4)\n"
-    "  --backlog N        pending connections the kernel queues (1-65535; 128)\n"
+    "  --backlog N        pending connections the kernel queues (1-65535;\n"
+    "                     default and cap: net.core.somaxconn)\n"
     "  --max-message N    longest message in bytes (1-1048576; 199)\n"
     "  --reply MODE       hello: reply 'Hello, World!'; echo: reply the message\n"
     "                     (default hello)\n"
     "  --framing MODE     line: a message is a line; raw: one recv() is one\n"
     "                     message, as the worksheet's server (default line)\n"
     "  --max-children N   live children at most; more clients wait (1-65536; 64)\n"
+    "  --max-per-address N  live connections from one IP address at most; more\n"
+    "                     are refused with an error line (0-65536; 0: no limit)\n"
     "  --idle-timeout S   close a connection with no message, or whose reply\n"
     "                     cannot be sent, for S seconds (1-86400; 300)\n"
-    "  --grace S          on SIGTERM/SIGINT, let children finish for S seconds\n"
-    "                     before terminating them (0-3600; 10)\n"
+    "  --grace S          on SIGTERM/SIGINT/SIGHUP, let children finish for S\n"
+    "                     seconds before terminating them (0-3600; 10)\n"
     "  --log-level LEVEL  all: log every connection, message and child; errors:\n"
     "                     only errors and the start and stop lines (default all)\n"
     "  --log-flush MS     a child writes its message lines in blocks, each line\n"
@@ -36,7 +42,7 @@ constexpr const char *usage =
     "  -h, --help         show this help\n"
     "      --version      show the version\n"
     "\n"
-    "Prints 'Server: listening on ADDR:PORT' once ready.\n"
+    "Prints 'Server: listening on ADDR:PORT' once ready, then 'Server: backlog N'.\n"
     "Exit status: 0 after a clean shutdown, 1 on a run-time failure (e.g. address\n"
     "in use), 2 on a bad command line.\n";
 
@@ -46,7 +52,7 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
     auto parsed =
         cli::tokenize(prog, argc, argv,
                       {"port", "bind", "backlog", "max-message", "reply", "framing", "max-children",
-                       "idle-timeout", "grace", "log-level", "log-flush"});
+                       "max-per-address", "idle-timeout", "grace", "log-level", "log-flush"});
     if (auto *stop = std::get_if<cli::Stop>(&parsed)) return *stop;
     const auto &t = std::get<cli::Tokens>(parsed);
     if (t.help) return cli::Stop{cli::exit_ok, usage};
@@ -66,6 +72,8 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
             stop = set(o.max_message, 1, 1048576);
         } else if (name == "max-children") {
             stop = set(o.max_children, 1, 65536);
+        } else if (name == "max-per-address") {
+            stop = set(o.max_per_address, 0, 65536);
         } else if (name == "idle-timeout") {
             stop = set(o.idle_timeout_s, 1, 86400);
         } else if (name == "grace") {
@@ -91,6 +99,17 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
         if (stop) return *stop;
     }
     return o;
+}
+
+int backlog_for(int asked, int system_cap) {
+    return asked > 0 && asked < system_cap ? asked : system_cap;
+}
+
+int system_somaxconn(const char *path) {
+    std::ifstream in(path);
+    long v = 0;
+    if (in >> v && v > 0 && v <= 65535) return static_cast<int>(v);
+    return SOMAXCONN;
 }
 
 int log_flush_ms(const Options &o, bool stderr_is_terminal) {

@@ -20,7 +20,7 @@ namespace {
 
 volatile int wake_write_fd = -1;
 // True on the thread that called install(), whose ppoll() is the only place
-// where it takes the three signals: a handler there has interrupted it.
+// where it takes the handled signals: a handler there has interrupted it.
 thread_local bool main_thread = false;
 
 // Async-signal-safe: a raw write (not the shim, whose libfiu call is not),
@@ -55,7 +55,7 @@ int set(int sig, void (*handler)(int)) {
     return sys::sigaction(sig, &sa, nullptr);
 }
 
-constexpr int handled[] = {SIGCHLD, SIGTERM, SIGINT};
+constexpr int handled[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP};
 
 }  // namespace
 
@@ -75,6 +75,7 @@ const char *install(Setup &setup) {
     if (set(SIGCHLD, on_child) < 0) return "sigaction SIGCHLD";
     if (set(SIGTERM, on_stop) < 0) return "sigaction SIGTERM";
     if (set(SIGINT, on_stop) < 0) return "sigaction SIGINT";
+    if (set(SIGHUP, on_stop) < 0) return "sigaction SIGHUP";
     if (set(SIGPIPE, SIG_IGN) < 0) return "sigaction SIGPIPE";
     // For the children, which inherit it: no sigaction per connection.
     if (set(SIGALRM, Alarm::on_ring) < 0) return "sigaction SIGALRM";
@@ -90,7 +91,7 @@ void drain(const Setup &setup) {
 
 int reset_in_child(const Setup &setup) {
     if (set(SIGCHLD, SIG_DFL) < 0 || set(SIGTERM, log::end_by_signal) < 0 ||
-        set(SIGINT, SIG_IGN) < 0)
+        set(SIGINT, SIG_IGN) < 0 || set(SIGHUP, SIG_IGN) < 0)
         return -1;
     return sys::sigprocmask(SIG_SETMASK, &setup.original, nullptr);
 }
