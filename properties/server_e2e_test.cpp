@@ -358,13 +358,13 @@ namespace {
 // serverfork with its stderr through a pipe (read by cat into the captured
 // stderr), as under a supervisor or `2>&1 | logger`: a write to a pipe is
 // atomic only up to PIPE_BUF bytes.
-fixtures::ServerProcess start_server_logging_to_a_pipe(std::vector<std::string> options) {
+probe::ServerProcess start_server_logging_to_a_pipe(std::vector<std::string> options) {
     std::vector<std::string> argv{
         "/bin/sh",       "-c",       R"(exec 3>&1; "$0" "$@" 2>&1 >&3 3>&- | cat >&2)",
         SERVERFORK_PATH, "--port",   "0",
         "--bind",        "127.0.0.1"};
     argv.insert(argv.end(), options.begin(), options.end());
-    return fixtures::ServerProcess(std::move(argv));
+    return probe::ServerProcess(std::move(argv));
 }
 
 // What the log shows of a message of n bytes, each escaped to e: all of it,
@@ -405,8 +405,7 @@ TEST(ServerE2E, LongMessagesFromConcurrentClientsLogOnlyWholeShortLines) {
         for (std::size_t k = 0; k < rounds * sizes.size() * 2; ++k)
             ASSERT_EQ(c->read_line(), "Hello, World!");
     const std::size_t expected = clients * rounds * sizes.size() * 2;
-    ASSERT_TRUE(
-        fixtures::poll_until([&] { return e2e::count(server.err(), "\n") >= expected; }, 10s))
+    ASSERT_TRUE(probe::poll_until([&] { return e2e::count(server.err(), "\n") >= expected; }, 10s))
         << e2e::count(server.err(), "\n") << " lines";
     const std::string err = server.err();
     std::size_t lines = 0;
@@ -514,17 +513,17 @@ TEST(ServerE2E, TheBacklogIsSomaxconnByDefaultAndPrintedAfterTheListeningLine) {
 namespace {
 
 // serverfork whose every fork() fails (libfiu through fiu-run).
-fixtures::ServerProcess start_server_that_cannot_fork(std::vector<std::string> options = {}) {
+probe::ServerProcess start_server_that_cannot_fork(std::vector<std::string> options = {}) {
     std::vector<std::string> argv{"--port", "0", "--bind", "127.0.0.1"};
     argv.insert(argv.end(), options.begin(), options.end());
-    return fixtures::ServerProcess(fixtures::under_fiu_run(
-        e2e::serverfork(std::move(argv)), "enable name=sys/proc/fork,failinfo=11"));
+    return probe::ServerProcess(fixtures::under_fiu_run(e2e::serverfork(std::move(argv)),
+                                                        "enable name=sys/proc/fork,failinfo=11"));
 }
 
 // Stops pid and returns once it is stopped (state T in /proc/PID/stat).
 bool stop_process(pid_t pid) {
     if (::kill(pid, SIGSTOP) != 0) return false;
-    return fixtures::poll_until([&] {
+    return probe::poll_until([&] {
         std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
         const std::string stat((std::istreambuf_iterator<char>(in)), {});
         const auto paren = stat.rfind(')');
@@ -552,7 +551,7 @@ TEST(ServerE2E, ForkFailureClosesGracefullyAClientThatAlreadySentData) {
         const bool connected =
             ::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 &&
             ::send(fd.get(), "hello\nHow are you\n", 18, MSG_NOSIGNAL) == 18;
-        const bool waiting = fixtures::accept_backlog(server.port()) == 1;
+        const bool waiting = probe::accept_backlog(server.port()) == 1;
         ASSERT_EQ(::kill(server.pid(), SIGCONT), 0);
         ASSERT_TRUE(connected);
         ASSERT_TRUE(waiting) << "accepted while stopped";
@@ -659,7 +658,7 @@ TEST(ServerE2E, MaxPerAddressRefusesTheNextClientFromTheSameAddress) {
     ASSERT_TRUE(a.send("quit\n"));
     ASSERT_EQ(a.read_line(), "Goodbye, 127.0.0.1");
     a.close();
-    ASSERT_TRUE(fixtures::poll_until([&] { return server.children().size() == 1; }))
+    ASSERT_TRUE(probe::poll_until([&] { return server.children().size() == 1; }))
         << server.children().size();
     TestClient c(server.port());
     ASSERT_TRUE(c.send("hi\n"));
@@ -667,6 +666,6 @@ TEST(ServerE2E, MaxPerAddressRefusesTheNextClientFromTheSameAddress) {
     TestClient d(server.port());
     ASSERT_TRUE(d.send("hi\n"));
     EXPECT_EQ(d.read_line(), refusal);
-    ASSERT_TRUE(fixtures::poll_until([&] { return e2e::count(server.err(), logged) == 2; }))
+    ASSERT_TRUE(probe::poll_until([&] { return e2e::count(server.err(), logged) == 2; }))
         << server.err();
 }
