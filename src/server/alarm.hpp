@@ -2,7 +2,7 @@
 // signals::install without SA_RESTART, and inherited) interrupts the child's
 // blocking recv() with EINTR. It replaces SO_RCVTIMEO, whose kernel timer is
 // armed and cancelled at every blocking recv(): about 2 % of a lockstep
-// round trip (issue 6). This one is set once per connection, then only when
+// round trip. This one is set once per connection, then only when
 // it must ring earlier than it would, or after it rang.
 #pragma once
 

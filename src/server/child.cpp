@@ -61,7 +61,7 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
     proto::LineFramer framer(config.rules.max_message);
     // Raw framing reads at most the limit per recv(), as the worksheet does;
     // lines are read into the stack, so that a child touches no heap page for
-    // short messages (each costs a copy-on-write fault after fork, issue 6).
+    // short messages (each costs a copy-on-write fault after fork).
     char line_buf[line_chunk];
     std::vector<char> raw_buf(raw ? config.rules.max_message : 0);
     const std::span<char> buf = raw ? std::span<char>(raw_buf) : std::span<char>(line_buf);
@@ -75,7 +75,7 @@ int serve_client(int fd, const Peer &peer, const ChildConfig &config) {
     };
 
     // The wait for a message is a blocking recv(), with no poll() and no
-    // timeout on the socket (issue 6): the Alarm interrupts it when the idle
+    // timeout on the socket: the Alarm interrupts it when the idle
     // time is over. The idle deadline moves only when a message is complete,
     // so a client that dribbles part of a message is closed too. Held log
     // lines (log::hold_lines) bound the wait as well: each is written within

@@ -12,15 +12,15 @@ void event(std::string_view line);  // stdout
 void error(std::string_view what);  // stderr, "serverfork: " + what
 // The same lines given in pieces, joined into one write: no heap and no stdio
 // on the per-connection and per-message paths (each page a process writes
-// after fork costs it a copy-on-write fault, issue 6).
+// after fork costs it a copy-on-write fault).
 void event(std::initializer_list<std::string_view> pieces);
 void line(std::initializer_list<std::string_view> pieces);
 // "serverfork: <call> failed: ENAME (text)<tail>" with the current errno.
 void failed(std::string_view call, std::string_view tail = {});
 
 // A child may hold its line()s and write them in blocks of at most PIPE_BUF
-// bytes: a write() per message costs about a tenth of a lockstep round trip
-// (issue 6). Held lines go out when the block is full, before any other
+// bytes: a write() per message costs about a tenth of a lockstep round trip.
+// Held lines go out when the block is full, before any other
 // stderr line (so the order stays), at flush_held(), and at SIGTERM through
 // end_by_signal(); only another fatal signal loses them. The caller bounds
 // how long they wait (serve_client).

@@ -26,7 +26,7 @@ thread_local bool main_thread = false;
 // Async-signal-safe: a raw write (not the shim, whose libfiu call is not),
 // errno kept. A full pipe already means "wake up". On the main thread the
 // interrupted ppoll() is the wake-up: no byte, and no read to empty the pipe
-// (two syscalls per connection fewer, issue 6).
+// (two syscalls per connection fewer).
 void wake() {
     if (main_thread) return;
     const int saved = errno;

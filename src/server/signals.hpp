@@ -31,8 +31,8 @@ void drain(const Setup &setup);
 // ignored, and SIGINT and SIGHUP are ignored: Ctrl-C or a hang-up in a
 // terminal signals the whole group, and the parent gives children their
 // grace period. The wake pipe is
-// left open until the child's exit (two close() calls fewer per connection,
-// issue 6): no handler can run in the child to write to it, since the four
+// left open until the child's exit (two close() calls fewer per
+// connection): no handler can run in the child to write to it, since the four
 // signals stay blocked until their dispositions are reset, and the parent
 // never waits for the pipe's end of file.
 int reset_in_child(const Setup &setup);
