@@ -25,7 +25,8 @@ TEST(ForkcheckOptions, DefaultsAndTheServerCommandAsGiven) {
 }
 
 TEST(ForkcheckOptions, WithoutPortInTheCommandTheServerListensOnPort) {
-    const auto &o = std::get<forkcheck::Options>(parse({"--port", "4000", "--", "./srv"}));
+    const auto r = parse({"--port", "4000", "--", "./srv"});
+    const auto &o = std::get<forkcheck::Options>(r);
     EXPECT_EQ(o.target.fixed_port, 4000);
     EXPECT_EQ(std::get<forkcheck::Options>(parse({"--", "./srv"})).target.fixed_port, 3490);
 }
