@@ -32,9 +32,9 @@ TEST(ForkcheckOptions, WithoutPortInTheCommandTheServerListensOnPort) {
 }
 
 TEST(ForkcheckOptions, OutputsAndTimes) {
-    const auto &o =
-        std::get<forkcheck::Options>(parse({"-q", "--json", "--junit", "out.xml", "--start-timeout",
-                                            "2", "--seed", "7", "--", "./srv", "{port}"}));
+    const auto r = parse({"-q", "--json", "--junit", "out.xml", "--start-timeout", "2", "--seed",
+                          "7", "--", "./srv", "{port}"});
+    const auto &o = std::get<forkcheck::Options>(r);
     EXPECT_TRUE(o.quiet);
     EXPECT_TRUE(o.json);
     EXPECT_EQ(o.junit, "out.xml");
