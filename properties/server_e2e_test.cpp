@@ -165,20 +165,34 @@ TEST(ServerE2E, SigtermRefusesNewClientsAndLetsConnectedOnesFinish) {
     EXPECT_TRUE(server.out_contains("Server: stopped"));
 }
 
-TEST(ServerE2E, CtrlCToTheWholeGroupStillGivesChildrenTheirGrace) {
-    // A terminal's Ctrl-C sends SIGINT to every process of the group.
+namespace {
+
+// sig sent to the server's whole process group, as a terminal sends it: the
+// parent logs it and stops accepting; the children, which ignore it, keep
+// serving through the grace period; then the server stops cleanly.
+void group_signal_gives_children_their_grace(int sig) {
     auto server = e2e::start_server({"--grace", "30"});
     TestClient c(server.port());
     ASSERT_TRUE(c.send("before\n"));
     ASSERT_EQ(c.read_line(), "Hello, World!");
-    ASSERT_EQ(::kill(-server.pid(), SIGINT), 0);
-    ASSERT_TRUE(server.out_contains("SIGINT received"));
+    ASSERT_EQ(::kill(-server.pid(), sig), 0);
+    ASSERT_TRUE(server.out_contains(std::string("Server: SIG") + sigabbrev_np(sig) +
+                                    " received, not accepting"))
+        << server.out();
     ASSERT_TRUE(c.send("during grace\n"));
     EXPECT_EQ(c.read_line(), "Hello, World!");
     ASSERT_TRUE(c.send("quit\n"));
     EXPECT_EQ(c.read_line(), "Goodbye, 127.0.0.1");
     EXPECT_EQ(server.process().exit_code(10s), 0) << server.err();
     EXPECT_TRUE(server.out_contains("exited with status 0"));
+    EXPECT_TRUE(server.out_contains("Server: stopped"));
+}
+
+}  // namespace
+
+// A terminal's Ctrl-C sends SIGINT to every process of the group.
+TEST(ServerE2E, CtrlCToTheWholeGroupStillGivesChildrenTheirGrace) {
+    group_signal_gives_children_their_grace(SIGINT);
 }
 
 TEST(ServerE2E, GracePeriodOverTerminatesRemainingChildren) {
@@ -433,19 +447,7 @@ TEST(ServerE2E, LongMessagesFromConcurrentClientsLogOnlyWholeShortLines) {
 // A terminal's hang-up (or `kill -HUP`) stops the server as SIGTERM does,
 // logged, and children, which ignore it, get their grace period.
 TEST(ServerE2E, SighupToTheWholeGroupShutsDownGracefully) {
-    auto server = e2e::start_server({"--grace", "30"});
-    TestClient c(server.port());
-    ASSERT_TRUE(c.send("before\n"));
-    ASSERT_EQ(c.read_line(), "Hello, World!");
-    ASSERT_EQ(::kill(-server.pid(), SIGHUP), 0);
-    ASSERT_TRUE(server.out_contains("Server: SIGHUP received, not accepting")) << server.out();
-    ASSERT_TRUE(c.send("during grace\n"));
-    EXPECT_EQ(c.read_line(), "Hello, World!");
-    ASSERT_TRUE(c.send("quit\n"));
-    EXPECT_EQ(c.read_line(), "Goodbye, 127.0.0.1");
-    EXPECT_EQ(server.process().exit_code(10s), 0) << server.err();
-    EXPECT_TRUE(server.out_contains("exited with status 0"));
-    EXPECT_TRUE(server.out_contains("Server: stopped"));
+    group_signal_gives_children_their_grace(SIGHUP);
 }
 
 // Clients that wait their turn at --max-children one after another are one
