@@ -159,7 +159,6 @@ Verdict run_invariant(const Invariant &inv, const probe::Target &t, const Settin
 
     v.cases = tracker.cases;
     v.shrinks = tracker.shrinks;
-    v.timed_out = timed_out;
     const std::string limit = std::to_string(s.time_limit.count()) + " s";
     if (result.is<rc::detail::FailureResult>()) {
         const auto *f = &result.get<rc::detail::FailureResult>();

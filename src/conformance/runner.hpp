@@ -26,7 +26,6 @@ struct Verdict {
     std::string reproduce;                    // replays the minimal case (--reproduce)
     int reruns = 0;                           // runs of the minimal case after shrinking
     int rerun_failures = 0;                   // of which failed again
-    bool timed_out = false;                   // the time limit ended the run
 
     bool intermittent() const { return kind == Kind::fail && rerun_failures < reruns; }
 };
