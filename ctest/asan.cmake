@@ -1,11 +1,12 @@
 # ctest -S ctest/asan.cmake [-DBUILD_DIR=dir] [-DJOBS=n] [-DLABELS=regex]
 #                           [-DEXCLUDE_LABELS=regex]
 #
-# AddressSanitizer + UndefinedBehaviorSanitizer over every suite but the mutants. Every process
-# (test binaries, serverfork, its forked children, msgclient) writes its
-# sanitizer report to BUILD_DIR/sanitizer-logs/report.<pid> instead of stderr:
-# a child of serverfork ends with _exit and its exit status is seen only by
-# serverfork, so a finding there would otherwise pass unnoticed. The run fails
+# AddressSanitizer + UndefinedBehaviorSanitizer over every suite but the
+# mutants and the gallery. Every process (test binaries, serverfork, its
+# forked children, msgclient) writes its sanitizer report to
+# BUILD_DIR/sanitizer-logs/report.<pid> instead of stderr: a child of
+# serverfork ends with _exit and its exit status is seen only by serverfork,
+# so a finding there would otherwise pass unnoticed. The run fails
 # if any test fails or any report file exists, and prints the reports.
 include("${CMAKE_CURRENT_LIST_DIR}/common.cmake")
 forkcheck_build_dir(asan)

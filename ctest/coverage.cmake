@@ -3,7 +3,7 @@
 #
 # gcov + gcovr over src/: lines and branches, an HTML report in
 # BUILD_DIR/coverage/index.html and a one-line summary. Every suite but the
-# mutants runs (or those of -DLABELS=regex). Needs gcovr (apt-get install gcovr).
+# mutants and the gallery runs (or those of -DLABELS=regex). Needs gcovr (apt-get install gcovr).
 # Branches that exist only for exceptions the code never throws, and those the
 # compiler proves unreachable, are left out (--exclude-throw-branches,
 # --exclude-unreachable-branches); what is left is the code's own decisions,

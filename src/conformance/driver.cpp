@@ -150,14 +150,14 @@ std::string fresh_client_trouble(const probe::Target &t, const probe::ServerProc
                 stuck_since = clock::time_point::max();
             } else if (stuck_since == clock::time_point::max()) {
                 stuck_since = now;
-            } else if (now - stuck_since >= zombie_grace) {
+            } else if (now - stuck_since >= catch_up_grace) {
                 std::string live;
                 for (const auto &k : server.children())
                     if (k.state != 'Z') live += (live.empty() ? "" : ", ") + std::to_string(k.pid);
                 return "a fresh client was never accepted: its connection waited in the listen "
                        "queue while the server (pid " +
                        std::to_string(server.pid()) + ") was blocked in " + call + "() for " +
-                       std::to_string(zombie_grace.count()) +
+                       std::to_string(catch_up_grace.count()) +
                        " ms, waiting for a child that had not ended (live children: pids " + live +
                        ")";
             }

@@ -34,7 +34,7 @@ Run play(const Scenario &s, const probe::Target &t, int port,
 void burst(const probe::Target &t, int port, int n);
 
 // Whether a fresh client gets its reply within limit; why not, if not. Decided
-// sooner when the server is seen stuck: blocked in wait() for zombie_grace
+// sooner when the server is seen stuck: blocked in wait() for catch_up_grace
 // while the client's connection waits to be accepted.
 std::string fresh_client_trouble(const probe::Target &t, const probe::ServerProcess &server,
                                  std::chrono::milliseconds limit);

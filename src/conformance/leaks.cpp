@@ -25,7 +25,7 @@ std::string listener_kept_by(pid_t child) {
 }
 
 // A child that has answered its client is past its set-up: if it still holds
-// the listener (for zombie_grace, in case it closes it just then), it keeps it.
+// the listener (for catch_up_grace, in case it closes it just then), it keeps it.
 std::string listener_kept_while_serving(const probe::Target &t,
                                         const probe::ServerProcess &server) {
     probe::TestClient witness(server.port());
@@ -35,7 +35,7 @@ std::string listener_kept_while_serving(const probe::Target &t,
     for (const auto &child : server.children()) {
         if (child.state == 'Z') continue;
         if (!probe::poll_until([&] { return !probe::holds_listening_socket(child.pid); },
-                               zombie_grace))
+                               catch_up_grace))
             holder = listener_kept_by(child.pid);
         if (!holder.empty()) break;
     }
@@ -74,13 +74,13 @@ void no_leaks(const probe::Target &t) {
     if (!holder.empty()) violated(holder + " 2 s after it was forked, while serving its client");
     // Every connection accepted and its child ended (zombies hold no fds and
     // are another invariant's business), then count; a parent preempted
-    // between fork() and close() gets zombie_grace to catch up.
+    // between fork() and close() gets catch_up_grace to catch up.
     const auto count = [&](const std::string &when) {
         children_left(*server, false);
         std::map<int, std::string> now;
         if (probe::poll_until(
                 [&] { return (now = probe::open_fds(server->pid())).size() <= before.size(); },
-                zombie_grace))
+                catch_up_grace))
             return;
         violated(when + ", the parent (pid " + std::to_string(server->pid()) + ") had " +
                  std::to_string(now.size()) + " open fds, " + std::to_string(before.size()) +
