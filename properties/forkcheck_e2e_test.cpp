@@ -39,8 +39,9 @@ std::string temp_path(const std::string &name) {
 
 TEST(ForkcheckE2E, PassesAPythonServerFoundOnPathAndWritesJUnitThatXmllintAccepts) {
     const std::string junit = temp_path("junit.xml");
-    Process run(forkcheck({"--seed", "1", "--max-success", "2", "--junit", junit, "--", "python3",
-                           LINE_SERVER_PY, "{port}"}));
+    // python3 from PATH may be a shim that starts slowly on a loaded machine.
+    Process run(forkcheck({"--seed", "1", "--max-success", "2", "--start-timeout", "30", "--junit",
+                           junit, "--", "python3", LINE_SERVER_PY, "{port}"}));
     ASSERT_EQ(run.exit_code(240s), 0) << run.out() << run.err();
     EXPECT_EQ(e2e::count(run.out(), "\nPASS  "), 5u) << run.out();
     EXPECT_NE(run.out().find("0 of 5 invariants failed"), std::string::npos) << run.out();
@@ -136,8 +137,8 @@ TEST(ForkcheckE2E, AFailureNamesWhatWasViolatedAndItsRerunReplaysOnlyIt) {
 TEST(ForkcheckE2E, SigtermMidRunLeavesNoProcessOfTheServerBehind) {
     const std::string hung = temp_path("hung-children");
     std::remove(hung.c_str());
-    Process run(forkcheck(
-        {"--seed", "1", "--", "python3", LINE_SERVER_PY, "{port}", "--children-hang", hung}));
+    Process run(forkcheck({"--seed", "1", "--start-timeout", "30", "--", "python3", LINE_SERVER_PY,
+                           "{port}", "--children-hang", hung}));
     // The server's children write their pids there, then never exit.
     std::vector<pid_t> children;
     ASSERT_TRUE(probe::poll_until(

@@ -2,18 +2,39 @@
 
 #include <rapidcheck.h>
 
+#include <memory>
+
+#include "conformance/generators.hpp"
 #include "protocol/escape.hpp"
 
 namespace conformance {
+namespace {
+
+// The cases of an invariant that plays a generated scenario on a fresh server.
+template <void (*check)(const probe::Target &, const Scenario &)>
+rc::Gen<Case> scenarios(const probe::Target &t) {
+    return rc::gen::map(gen::scenario(t, gen::max_clients, true), [&t](Scenario s) {
+        const auto shared = std::make_shared<const Scenario>(std::move(s));
+        return Case{[&t, shared] { check(t, *shared); },
+                    [shared] { return rc::toString(*shared); }};
+    });
+}
+
+}  // namespace
+
+void showValue(const Case &c, std::ostream &os) { os << c.show(); }
 
 const std::vector<Invariant> &invariants() {
     static const std::vector<Invariant> all = {
-        {"replies", "every complete message gets exactly one reply, in order", replies},
-        {"no-zombies", "every child that ends is reaped; none outlives its client", no_zombies},
-        {"no-leaks", "the parent closes each connection; no child keeps the listener", no_leaks},
+        {"replies", "every complete message gets exactly one reply, in order",
+         scenarios<replies>},
+        {"no-zombies", "every child that ends is reaped; none outlives its client",
+         scenarios<no_zombies>},
+        {"no-leaks", "the parent closes each connection; no child keeps the listener",
+         scenarios<no_leaks>},
         {"liveness-and-isolation",
          "a new client is served while others stay; one client never changes another's replies",
-         liveness_and_isolation},
+         scenarios<liveness_and_isolation>},
         {"stateful-model", "any interleaving of clients' steps gets the replies the model owes",
          stateful_model, true},
     };

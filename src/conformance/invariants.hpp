@@ -1,21 +1,34 @@
-// The invariants a forking message server must keep. Each is one case of a
-// property: it generates what clients do (rapidcheck's *gen, so it runs
-// inside rapidcheck, in forkcheck or in a gtest property), starts the server,
-// plays the case and fails it, in words, where the server broke the rule.
+// The invariants a forking message server must keep. Each generates cases
+// (what clients do) with a rapidcheck generator, apart from running them, so
+// that shrinking and replaying a case walk the generator's tree without
+// starting a server at every step. A case starts the server, plays what it
+// holds and fails, in words, where the server broke the rule.
 #pragma once
 
+#include <rapidcheck/Gen.h>
+
+#include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "conformance/scenario.hpp"
 #include "probe/target.hpp"
 
 namespace conformance {
 
+// One generated case. The target given to the generator must outlive it.
+struct Case {
+    std::function<void()> run;          // throws (violated()) if the server broke the rule
+    std::function<std::string()> show;  // what the case does, in lines
+};
+void showValue(const Case &c, std::ostream &os);
+
 struct Invariant {
     std::string_view name;  // "no-zombies", as forkcheck prints it
     std::string_view rule;  // what a conforming server does, one line
-    void (*one_case)(const probe::Target &);
+    rc::Gen<Case> (*cases)(const probe::Target &);
     bool reference_only = false;  // not for the worksheet profile
 
     bool applies_to(const probe::Target &t) const {
@@ -26,11 +39,13 @@ struct Invariant {
 // In the order forkcheck runs them.
 const std::vector<Invariant> &invariants();
 
-void replies(const probe::Target &t);
-void no_zombies(const probe::Target &t);
-void no_leaks(const probe::Target &t);
-void liveness_and_isolation(const probe::Target &t);
-void stateful_model(const probe::Target &t);
+// The case of each invariant that plays a scenario.
+void replies(const probe::Target &t, const Scenario &s);
+void no_zombies(const probe::Target &t, const Scenario &s);
+void no_leaks(const probe::Target &t, const Scenario &s);
+void liveness_and_isolation(const probe::Target &t, const Scenario &s);
+// The stateful model's cases: command sequences played on one server.
+rc::Gen<Case> stateful_model(const probe::Target &t);
 
 // Fails the running case with the reason in words (rapidcheck's failure,
 // without a file and line).

@@ -3,7 +3,6 @@
 #include <chrono>
 
 #include "conformance/driver.hpp"
-#include "conformance/generators.hpp"
 #include "conformance/invariants.hpp"
 #include "conformance/zombies.hpp"
 #include "probe/poll_until.hpp"
@@ -54,8 +53,7 @@ std::string new_fds(const std::map<int, std::string> &before,
 
 }  // namespace
 
-void no_leaks(const probe::Target &t) {
-    const auto s = *gen::scenario(t, gen::max_clients, true);
+void no_leaks(const probe::Target &t, const Scenario &s) {
     auto server = probe::start_target(t);
     const auto before = probe::open_fds(server->pid());
     if (const std::string holder = listener_kept_while_serving(t, *server); !holder.empty())

@@ -4,7 +4,6 @@
 #include <chrono>
 
 #include "conformance/driver.hpp"
-#include "conformance/generators.hpp"
 #include "conformance/invariants.hpp"
 #include "conformance/model.hpp"
 #include "probe/poll_until.hpp"
@@ -12,8 +11,7 @@
 
 namespace conformance {
 
-void liveness_and_isolation(const probe::Target &t) {
-    const auto s = *gen::scenario(t, gen::max_clients, true);
+void liveness_and_isolation(const probe::Target &t, const Scenario &s) {
     auto server = probe::start_target(t);
 
     // A client that stays connected through the case, as in the worksheet's

@@ -3,14 +3,12 @@
 // closes after the goodbye (and, after our half-close, once it has answered
 // everything).
 #include "conformance/driver.hpp"
-#include "conformance/generators.hpp"
 #include "conformance/invariants.hpp"
 #include "conformance/model.hpp"
 
 namespace conformance {
 
-void replies(const probe::Target &t) {
-    const auto s = *gen::scenario(t, gen::max_clients, true);
+void replies(const probe::Target &t, const Scenario &s) {
     auto server = probe::start_target(t);
     const Run run = play(s, t, server->port());
     for (std::size_t i = 0; i < s.clients.size(); ++i) {

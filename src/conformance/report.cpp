@@ -135,6 +135,7 @@ std::string json_verdict(const Reported &r) {
         {"type", "invariant"},  {"invariant", v.name}, {"verdict", kind_name(v.kind)},
         {"seconds", v.seconds}, {"cases", v.cases},    {"shrinks", v.shrinks}};
     if (v.kind != Verdict::Kind::pass) j["reason"] = v.reason;
+    if (v.replayed) j["replayed"] = true;
     if (v.kind == Verdict::Kind::fail) {
         j["counterexample"] = v.counterexample;
         j["intermittent"] = v.intermittent();

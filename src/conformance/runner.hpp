@@ -1,6 +1,7 @@
-// Runs one invariant in this process with rapidcheck: generated cases, then
-// shrinking to a minimal failing case, with progress as it goes and a
-// verdict in words.
+// Runs one invariant in this process: cases drawn from its rapidcheck
+// generator, then shrinking to a minimal failing case along the generator's
+// tree, with progress as it goes and a verdict in words. A case is run only
+// when it is tried, never to find its way back: a replay costs one case.
 #pragma once
 
 #include <chrono>
@@ -26,6 +27,7 @@ struct Verdict {
     std::string reproduce;                    // replays the minimal case (--reproduce)
     int reruns = 0;                           // runs of the minimal case after shrinking
     int rerun_failures = 0;                   // of which failed again
+    bool replayed = false;                    // one case, from --reproduce
 
     bool intermittent() const { return kind == Kind::fail && rerun_failures < reruns; }
 };
@@ -50,8 +52,9 @@ public:
 Verdict run_invariant(const Invariant &inv, const probe::Target &t, const Settings &s,
                       Progress &progress);
 
-// A --reproduce string: each invariant's minimal case. Empty map if text is
-// not one; ok false then.
+// A --reproduce string (comma-separated "invariant:seed:draw:size:path"
+// places, as rerun lines print them): each invariant's minimal case. Empty
+// map if text is not one; ok false then.
 std::map<std::string, std::string> split_reproduce(const std::string &text, bool &ok);
 
 }  // namespace conformance

@@ -169,14 +169,11 @@ struct Reset : Command {
     void show(std::ostream &os) const override { os << "Reset(client " << id << ")"; }
 };
 
-}  // namespace
+using Commands = rc::state::Commands<Command>;
 
-void stateful_model(const probe::Target &t) {
+void play_commands(const probe::Target &t, const Commands &commands) {
     Model initial;
     initial.target = &t;
-    const auto commands = *rc::state::gen::commands(
-        initial, rc::state::gen::execOneOfWithArgs<Connect, Connect, Send, Send, Send, Quit, Read,
-                                                   Read, HalfClose, Reset>());
     Sut sut;
     sut.server = probe::start_target(t);
     rc::state::runAll(commands, initial, sut);
@@ -199,6 +196,21 @@ void stateful_model(const probe::Target &t) {
                      " got every reply, but the server did not close the connection within 5 s "
                      "after the last one");
     }
+}
+
+}  // namespace
+
+rc::Gen<Case> stateful_model(const probe::Target &t) {
+    Model initial;
+    initial.target = &t;
+    const auto commands = rc::state::gen::commands(
+        initial, rc::state::gen::execOneOfWithArgs<Connect, Connect, Send, Send, Send, Quit, Read,
+                                                   Read, HalfClose, Reset>());
+    return rc::gen::map(commands, [&t](Commands c) {
+        const auto shared = std::make_shared<const Commands>(std::move(c));
+        return Case{[&t, shared] { play_commands(t, *shared); },
+                    [shared] { return rc::toString(*shared); }};
+    });
 }
 
 }  // namespace conformance

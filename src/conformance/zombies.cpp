@@ -5,7 +5,6 @@
 #include <map>
 
 #include "conformance/driver.hpp"
-#include "conformance/generators.hpp"
 #include "conformance/invariants.hpp"
 #include "probe/poll_until.hpp"
 #include "probe/proc_scan.hpp"
@@ -76,8 +75,7 @@ std::string children_left(const probe::ServerProcess &server, bool zombies) {
     return why;
 }
 
-void no_zombies(const probe::Target &t) {
-    const auto s = *gen::scenario(t, gen::max_clients, true);
+void no_zombies(const probe::Target &t, const Scenario &s) {
     auto server = probe::start_target(t);
     play(s, t, server->port());
     if (const std::string why = children_left(*server); !why.empty())

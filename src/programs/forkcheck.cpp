@@ -93,13 +93,18 @@ public:
         std::string s = head;
         char secs[32];
         std::snprintf(secs, sizeof secs, "%.1f s", v.seconds);
-        if (v.kind == Verdict::Kind::pass)
+        if (v.kind == Verdict::Kind::pass && v.replayed)
+            s += std::string(secs) + ", the replayed case passed";
+        else if (v.kind == Verdict::Kind::pass)
             s += std::string(secs) + ", " + std::to_string(v.cases) + " cases";
         else if (v.kind == Verdict::Kind::skip)
             s += v.reason;
         else {
             s += std::string(secs);
-            if (v.cases > 0) s += ", failed at case " + std::to_string(v.cases);
+            if (v.replayed)
+                s += ", the replayed case failed";
+            else if (v.cases > 0)
+                s += ", failed at case " + std::to_string(v.cases);
             if (v.shrinks > 0) s += ", " + std::to_string(v.shrinks) + " shrinking steps";
             if (v.intermittent())
                 s += "\n      intermittent: the minimal case failed again on " +
