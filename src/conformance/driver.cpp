@@ -20,9 +20,11 @@ using namespace std::chrono_literals;
 // segments), capped so a case stays short.
 constexpr int pause_budget_ms = 40;
 constexpr auto reply_limit = 5s;
-// A reply awaited before the next message: a server answers in milliseconds
-// even under load, so a reply not there after this is held back (unflushed).
-constexpr auto lockstep_reply_limit = 1s;
+// A reply awaited before the next message is held back, not late, once the
+// server's side of the connection has read the line and is blocked reading
+// it for more this long, with nothing sent: a reply written by then would
+// have been seen within one 20 ms read.
+constexpr auto held_back_settle = 200ms;
 
 struct Player {
     const Client &plan;
@@ -31,6 +33,32 @@ struct Player {
     std::size_t next = 0;
     Observed seen;
 };
+
+// The reply to a line the client awaits, within reply_limit, or nothing
+// (held: what the server's side showed, if the reply was held back).
+std::optional<std::string> await_line(probe::TestClient &c, int port, std::string &held) {
+    using clock = std::chrono::steady_clock;
+    auto since = clock::time_point::max();
+    bool settled = false;
+    auto line = c.read_line_until(reply_limit, [&] {
+        held = probe::reading_drained_connection(port, c.local_port());
+        if (held.empty()) {
+            since = clock::time_point::max();
+            return false;
+        }
+        if (since == clock::time_point::max()) since = clock::now();
+        return settled = clock::now() - since >= held_back_settle;
+    });
+    if (!settled) held.clear();
+    return line;
+}
+
+std::string held_back(const std::string &held) {
+    if (held.empty()) return {};
+    return ": the reply was held back: the server had read the line, and " + held +
+           " waited on the connection for more for " + std::to_string(held_back_settle.count()) +
+           " ms without sending anything (an unflushed buffer?)";
+}
 
 }  // namespace
 
@@ -51,14 +79,14 @@ Run play(const Scenario &s, const probe::Target &t, int port,
     auto await_reply = [&](Player &p, std::size_t sent) {
         const Message &m = p.plan.messages[sent];
         if (m.ending.empty()) return;  // answered only at end of input
-        auto reply = p.conn->read_line(lockstep_reply_limit);
+        std::string held;
+        auto reply = await_line(*p.conn, port, held);
         if (reply) {
             p.seen.replies.push_back(*reply);
             return;
         }
         p.seen.trouble = "it awaited each reply before sending more, and got no reply to \"" +
-                         proto::escape(m.bytes) + "\": " + p.conn->why_no_line();
-        if (p.conn->timed_out()) p.seen.trouble += ": a reply held back (an unflushed buffer?)";
+                         proto::escape(m.bytes) + "\": " + p.conn->why_no_line() + held_back(held);
     };
 
     int paused_ms = 0;
@@ -77,10 +105,11 @@ Run play(const Scenario &s, const probe::Target &t, int port,
         if (!lockstep && p.plan.lockstep) {
             await_reply(p, p.next - 1);
         } else if (lockstep) {
-            auto reply = p.conn->read_line(lockstep_reply_limit);
+            std::string held;
+            auto reply = await_line(*p.conn, port, held);
             if (!reply)
-                p.seen.trouble =
-                    "no reply to \"" + proto::escape(chunk) + "\": " + p.conn->why_no_line();
+                p.seen.trouble = "no reply to \"" + proto::escape(chunk) +
+                                 "\": " + p.conn->why_no_line() + held_back(held);
             else
                 p.seen.replies.push_back(*reply);
         }

@@ -197,6 +197,44 @@ std::string blocked_in_wait(pid_t pid) {
     return {};
 }
 
+std::string reading_drained_connection(int server_port, int client_port) {
+    const auto port_of = [](const std::string &hex) {
+        const auto colon = hex.rfind(':');
+        return colon == std::string::npos ? -1 : std::stoi(hex.substr(colon + 1), nullptr, 16);
+    };
+    std::string inode;
+    for_each_tcp_row([&](const TcpRow &r) {
+        const bool drained = std::stoul(r.queues.substr(r.queues.find(':') + 1), nullptr, 16) == 0;
+        if (port_of(r.local) == server_port && port_of(r.remote) == client_port && drained)
+            inode = r.inode;
+    });
+    if (inode.empty()) return {};
+    const std::string socket = "socket:[" + inode + "]";
+    std::string who;
+    for_each_number("/proc", [&](long pid) {
+        if (!who.empty()) return;
+        const std::string dir = "/proc/" + std::to_string(pid);
+        std::ifstream f(dir + "/syscall");
+        long call = -1;
+        std::string fd_hex;
+        if (!(f >> call >> fd_hex)) return;  // "running", or not ours to read
+        const char *name = call == SYS_read       ? "read"
+                           : call == SYS_readv    ? "readv"
+                           : call == SYS_recvfrom ? "recvfrom"
+                           : call == SYS_recvmsg  ? "recvmsg"
+                                                  : nullptr;
+        if (name == nullptr) return;
+        const long fd = std::strtol(fd_hex.c_str(), nullptr, 16);
+        char target[64];
+        const ssize_t n =
+            readlink((dir + "/fd/" + std::to_string(fd)).c_str(), target, sizeof target - 1);
+        if (n > 0 && std::string(target, static_cast<std::size_t>(n)) == socket)
+            who = "pid " + std::to_string(pid) + " (" + cmdline(static_cast<pid_t>(pid)) +
+                  ") in " + name + "(" + std::to_string(fd) + ")";
+    });
+    return who;
+}
+
 std::string cmdline(pid_t pid) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/cmdline", std::ios::binary);
     std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());

@@ -36,6 +36,12 @@ int accept_backlog(int port);
 // "wait4" or "waitid" if pid is blocked in that call now, else "" (from
 // /proc/PID/syscall, which shows the call a sleeping process is in).
 std::string blocked_in_wait(pid_t pid);
+// On the server's side of the connection between local port server_port and
+// peer port client_port: once everything the client sent has been read (the
+// socket's receive queue is empty), the process that is blocked reading that
+// socket for more, in words ("pid 4242 (./server 3490) in read(4)"); ""
+// while bytes are still queued or nobody is reading it.
+std::string reading_drained_connection(int server_port, int client_port);
 // argv as ps shows it, NULs turned to spaces and trailing ones dropped.
 std::string cmdline(pid_t pid);
 

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -126,6 +127,22 @@ std::optional<std::string> TestClient::read_line(std::chrono::milliseconds limit
             return line;
         }
         if (fill(deadline) <= 0) return std::nullopt;
+    }
+}
+
+std::optional<std::string> TestClient::read_line_until(std::chrono::milliseconds limit,
+                                                       const std::function<bool()> &stop) {
+    using namespace std::chrono;
+    const auto start = steady_clock::now();
+    const auto deadline = start + limit;
+    for (;;) {
+        const auto step = std::min(deadline - steady_clock::now(), nanoseconds(20ms));
+        if (auto line = read_line(duration_cast<milliseconds>(step))) return line;
+        if (!timed_out()) return std::nullopt;
+        if (steady_clock::now() >= deadline || stop()) {
+            waited_ = duration_cast<milliseconds>(steady_clock::now() - start);
+            return std::nullopt;
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,10 @@ public:
     bool send(std::string_view bytes);
     // The next line without its "\n"; nothing on end of stream, error or time up.
     std::optional<std::string> read_line(std::chrono::milliseconds limit = std::chrono::seconds(5));
+    // As read_line, but also gives up once stop() is true (asked every 20 ms
+    // or so); why_no_line() then tells the time waited.
+    std::optional<std::string> read_line_until(std::chrono::milliseconds limit,
+                                               const std::function<bool()> &stop);
     // Why the last read_line gave nothing, in words: "nothing within 5 s",
     // "the server closed the connection 503 ms after the half-close".
     std::string why_no_line() const;
