@@ -6,10 +6,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "conformance/wording.hpp"
 #include "conformance/zombies.hpp"
 #include "probe/proc_scan.hpp"
 #include "probe/test_client.hpp"
-#include "protocol/escape.hpp"
 
 namespace conformance {
 namespace {
@@ -56,9 +56,8 @@ Run play(const Scenario &s, const probe::Target &t, int port,
             p.seen.replies.push_back(*reply);
             return;
         }
-        p.seen.trouble = "it awaited each reply before sending more, and got no reply to \"" +
-                         proto::escape(m.bytes) + "\": " + p.conn->why_no_line();
-        if (p.conn->timed_out()) p.seen.trouble += ": a reply held back (an unflushed buffer?)";
+        p.seen.trouble =
+            wording::no_reply_in_lockstep(m.bytes, p.conn->why_no_line(), p.conn->timed_out());
     };
 
     int paused_ms = 0;
@@ -71,7 +70,7 @@ Run play(const Scenario &s, const probe::Target &t, int port,
         }
         const std::string &chunk = p.chunks[p.next++];
         if (!p.conn->send(chunk)) {
-            p.seen.trouble = "send " + std::to_string(p.next) + " failed";
+            p.seen.trouble = wording::send_failed(p.next);
             return;
         }
         if (!lockstep && p.plan.lockstep) {
@@ -79,8 +78,7 @@ Run play(const Scenario &s, const probe::Target &t, int port,
         } else if (lockstep) {
             auto reply = p.conn->read_line(lockstep_reply_limit);
             if (!reply)
-                p.seen.trouble =
-                    "no reply to \"" + proto::escape(chunk) + "\": " + p.conn->why_no_line();
+                p.seen.trouble = wording::no_reply(chunk, p.conn->why_no_line());
             else
                 p.seen.replies.push_back(*reply);
         }
@@ -151,19 +149,13 @@ std::string fresh_client_trouble(const probe::Target &t, const probe::ServerProc
             } else if (stuck_since == clock::time_point::max()) {
                 stuck_since = now;
             } else if (now - stuck_since >= catch_up_grace) {
-                std::string live;
+                std::vector<pid_t> live;
                 for (const auto &k : server.children())
-                    if (k.state != 'Z') live += (live.empty() ? "" : ", ") + std::to_string(k.pid);
-                return "a fresh client was never accepted: its connection waited in the listen "
-                       "queue while the server (pid " +
-                       std::to_string(server.pid()) + ") was blocked in " + call + "() for " +
-                       std::to_string(catch_up_grace.count()) +
-                       " ms, waiting for a child that had not ended (live children: pids " + live +
-                       ")";
+                    if (k.state != 'Z') live.push_back(k.pid);
+                return wording::fresh_client_never_accepted(server.pid(), call, catch_up_grace,
+                                                            live);
             }
-            if (now - start >= limit)
-                return "a fresh client got no reply within " +
-                       std::to_string(limit.count() / 1000) + " s";
+            if (now - start >= limit) return wording::fresh_client_late(limit);
         }
     } catch (const std::runtime_error &e) {
         return std::string("a fresh client could not connect: ") + e.what();
