@@ -2,16 +2,19 @@
 # forkcheck's false alarms, measured: runs every server of the gallery that
 # passes, and the clean fixture servers, RUNS times each with random seeds
 # while two CPU-bound processes compete, and counts the runs that failed.
-# Usage: bench/gallery_precision.sh [-n RUNS] [-m MAX_SUCCESS] [BUILD_DIR]
-#   RUNS per server (20), cases per invariant (25), BUILD_DIR (build/dev).
+# Usage: bench/gallery_precision.sh [-n RUNS] [-m MAX_SUCCESS] [-t SECONDS] [BUILD_DIR]
+#   RUNS per server (20), cases per invariant (25), no round started after
+#   SECONDS (no limit), BUILD_DIR (build/dev).
+# It prints a line per run (seed, verdict, seconds) as it goes, then a table.
 # Each failing run's report is kept in the log directory it prints.
 set -euo pipefail
-runs=20 cases=25
-while getopts n:m: opt; do
+runs=20 cases=25 budget=0
+while getopts n:m:t: opt; do
     case $opt in
     n) runs=$OPTARG ;;
     m) cases=$OPTARG ;;
-    *) echo "usage: $0 [-n RUNS] [-m MAX_SUCCESS] [BUILD_DIR]" >&2; exit 2 ;;
+    t) budget=$OPTARG ;;
+    *) echo "usage: $0 [-n RUNS] [-m MAX_SUCCESS] [-t SECONDS] [BUILD_DIR]" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -50,22 +53,36 @@ for _ in 1 2; do
 done
 echo "gallery_precision: $runs runs per server, $cases cases per invariant, 2 CPU hogs (pids ${hogs[*]}), $(nproc) cores; logs in $logs"
 
-printf '%-18s %5s %13s %13s  %s\n' server runs false-alarms set-up-errors "failed invariants"
-for name in "${names[@]}"; do
-    server_args "$name"
-    alarms=0 setup=0 failed=""
-    for run in $(seq 1 "$runs"); do
+# Round after round, each server once per round: stopped early, every server
+# has had about as many runs, each under the same load.
+declare -A alarms setup failed done
+start=$SECONDS
+for run in $(seq 1 "$runs"); do
+    if [ "$budget" -gt 0 ] && [ $((SECONDS - start)) -ge "$budget" ]; then
+        echo "gallery_precision: $budget s spent, no more rounds"
+        break
+    fi
+    for name in "${names[@]}"; do
+        server_args "$name"
         seed=$(( (RANDOM << 15) | RANDOM ))
         log=$logs/$name.$run.log
-        status=0
+        status=0 t0=$SECONDS
         timeout 1200 "$forkcheck" --seed "$seed" --max-success "$cases" -q "${args[@]}" >"$log" 2>&1 || status=$?
         case $status in
-        0) rm -f "$log" ;;
-        1) alarms=$((alarms + 1))
-           failed+="$(sed -n 's/^FAIL  \([a-z-]*\).*/\1/p' "$log" | tr '\n' ' ')(seed $seed) " ;;
-        *) setup=$((setup + 1)); failed+="exit $status (seed $seed) " ;;
+        0) rm -f "$log"; verdict=pass ;;
+        1) alarms[$name]=$(( ${alarms[$name]:-0} + 1 ))
+           verdict="FAIL $(sed -n 's/^FAIL  \([a-z-]*\).*/\1/p' "$log" | tr '\n' ' ')"
+           failed[$name]+="${verdict#FAIL }(seed $seed) " ;;
+        *) setup[$name]=$(( ${setup[$name]:-0} + 1 )); verdict="exit $status"
+           failed[$name]+="exit $status (seed $seed) " ;;
         esac
+        done[$name]=$(( ${done[$name]:-0} + 1 ))
+        echo "run $run $name seed $seed: $verdict ($((SECONDS - t0)) s)"
     done
-    printf '%-18s %5d %13d %13d  %s\n' "$name" "$runs" "$alarms" "$setup" "${failed:-none}"
 done
-echo "gallery_precision: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+printf '%-18s %5s %13s %13s  %s\n' server runs false-alarms set-up-errors "failed invariants"
+for name in "${names[@]}"; do
+    printf '%-18s %5d %13d %13d  %s\n' "$name" "${done[$name]:-0}" "${alarms[$name]:-0}" \
+        "${setup[$name]:-0}" "${failed[$name]:-none}"
+done
+echo "gallery_precision: $((SECONDS - start)) s in all; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"

@@ -6,10 +6,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include "conformance/wording.hpp"
 #include "conformance/zombies.hpp"
 #include "probe/proc_scan.hpp"
 #include "probe/test_client.hpp"
-#include "protocol/escape.hpp"
 
 namespace conformance {
 namespace {
@@ -53,12 +53,6 @@ std::optional<std::string> await_line(probe::TestClient &c, int port, std::strin
     return line;
 }
 
-std::string held_back(const std::string &held) {
-    if (held.empty()) return {};
-    return ": the reply was held back: the server had read the line, and " + held +
-           " waited on the connection for more for " + std::to_string(held_back_settle.count()) +
-           " ms without sending anything (an unflushed buffer?)";
-}
 
 }  // namespace
 
@@ -85,8 +79,8 @@ Run play(const Scenario &s, const probe::Target &t, int port,
             p.seen.replies.push_back(*reply);
             return;
         }
-        p.seen.trouble = "it awaited each reply before sending more, and got no reply to \"" +
-                         proto::escape(m.bytes) + "\": " + p.conn->why_no_line() + held_back(held);
+        p.seen.trouble = wording::no_reply_in_lockstep(m.bytes, p.conn->why_no_line(), held,
+                                                       held_back_settle);
     };
 
     int paused_ms = 0;
@@ -99,7 +93,7 @@ Run play(const Scenario &s, const probe::Target &t, int port,
         }
         const std::string &chunk = p.chunks[p.next++];
         if (!p.conn->send(chunk)) {
-            p.seen.trouble = "send " + std::to_string(p.next) + " failed";
+            p.seen.trouble = wording::send_failed(p.next);
             return;
         }
         if (!lockstep && p.plan.lockstep) {
@@ -108,8 +102,8 @@ Run play(const Scenario &s, const probe::Target &t, int port,
             std::string held;
             auto reply = await_line(*p.conn, port, held);
             if (!reply)
-                p.seen.trouble = "no reply to \"" + proto::escape(chunk) +
-                                 "\": " + p.conn->why_no_line() + held_back(held);
+                p.seen.trouble =
+                    wording::no_reply(chunk, p.conn->why_no_line(), held, held_back_settle);
             else
                 p.seen.replies.push_back(*reply);
         }
@@ -180,19 +174,13 @@ std::string fresh_client_trouble(const probe::Target &t, const probe::ServerProc
             } else if (stuck_since == clock::time_point::max()) {
                 stuck_since = now;
             } else if (now - stuck_since >= catch_up_grace) {
-                std::string live;
+                std::vector<pid_t> live;
                 for (const auto &k : server.children())
-                    if (k.state != 'Z') live += (live.empty() ? "" : ", ") + std::to_string(k.pid);
-                return "a fresh client was never accepted: its connection waited in the listen "
-                       "queue while the server (pid " +
-                       std::to_string(server.pid()) + ") was blocked in " + call + "() for " +
-                       std::to_string(catch_up_grace.count()) +
-                       " ms, waiting for a child that had not ended (live children: pids " + live +
-                       ")";
+                    if (k.state != 'Z') live.push_back(k.pid);
+                return wording::fresh_client_never_accepted(server.pid(), call, catch_up_grace,
+                                                            live);
             }
-            if (now - start >= limit)
-                return "a fresh client got no reply within " +
-                       std::to_string(limit.count() / 1000) + " s";
+            if (now - start >= limit) return wording::fresh_client_late(limit);
         }
     } catch (const std::runtime_error &e) {
         return std::string("a fresh client could not connect: ") + e.what();

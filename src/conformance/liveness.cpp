@@ -6,6 +6,7 @@
 #include "conformance/driver.hpp"
 #include "conformance/invariants.hpp"
 #include "conformance/model.hpp"
+#include "conformance/wording.hpp"
 #include "probe/poll_until.hpp"
 #include "probe/test_client.hpp"
 
@@ -20,8 +21,7 @@ void liveness_and_isolation(const probe::Target &t, const Scenario &s) {
     const bool worksheet = t.profile == probe::Profile::worksheet;
     if (!stays.send(worksheet ? "here" : "here\n") ||
         !stays.read_line(std::chrono::seconds(5)).has_value())
-        violated("the first client, alone on a fresh server, got no reply to \"here\": " +
-                 stays.why_no_line());
+        violated(wording::first_client_unserved("here", stays.why_no_line()));
 
     const Run run = play(s, t, server->port());
     for (std::size_t i = 0; i < s.clients.size(); ++i) {
@@ -29,10 +29,7 @@ void liveness_and_isolation(const probe::Target &t, const Scenario &s) {
         const auto want = expected_replies(s.clients[i], t).replies;
         const auto &got = run.clients[i];
         if (got.replies != want)
-            violated("client " + std::to_string(i) + " expected the replies " + show_lines(want) +
-                     " but got " + show_lines(got.replies) +
-                     (got.trouble.empty() ? ", then " + got.end : " (" + got.trouble + ")") +
-                     ", while another client stayed connected" +
+            violated(wording::while_another_stayed(wording::replies_differ(i, want, got, true)) +
                      profile_hint(t, want, got.replies, quit_crlf(s.clients[i])));
     }
     // Let the children of the clients that left exit, so that the parent has
@@ -45,13 +42,10 @@ void liveness_and_isolation(const probe::Target &t, const Scenario &s) {
         },
         std::chrono::seconds(5));
     const std::string trouble = fresh_client_trouble(t, *server, std::chrono::seconds(3));
-    if (!trouble.empty()) violated(trouble + ", while another client stayed connected");
+    if (!trouble.empty()) violated(wording::while_another_stayed(trouble));
     if (!stays.send(worksheet ? "still here" : "still here\n") ||
         !stays.read_line(std::chrono::seconds(5)))
-        violated(
-            "the client that stayed connected got no reply to \"still here\" after the "
-            "others left: " +
-            stays.why_no_line());
+        violated(wording::stayer_unserved("still here", stays.why_no_line()));
 }
 
 }  // namespace conformance

@@ -5,6 +5,7 @@
 #include "conformance/driver.hpp"
 #include "conformance/invariants.hpp"
 #include "conformance/model.hpp"
+#include "conformance/wording.hpp"
 
 namespace conformance {
 
@@ -15,23 +16,12 @@ void replies(const probe::Target &t, const Scenario &s) {
         if (!s.clients[i].checks_replies()) continue;
         const Expected want = expected_replies(s.clients[i], t);
         const Observed &got = run.clients[i];
-        if (got.replies != want.replies) {
-            std::string why = "client " + std::to_string(i) + " expected the replies " +
-                              show_lines(want.replies) + " but got " + show_lines(got.replies);
-            if (!got.trouble.empty())
-                why += " (" + got.trouble + ")";
-            else if (got.replies.size() < want.replies.size())
-                why += ", then " + got.end;
-            violated(why + profile_hint(t, want.replies, got.replies, quit_crlf(s.clients[i])));
-        }
+        if (got.replies != want.replies)
+            violated(wording::replies_differ(i, want.replies, got) +
+                     profile_hint(t, want.replies, got.replies, quit_crlf(s.clients[i])));
         if (want.server_closes && !got.closed)
-            violated("client " + std::to_string(i) +
-                     " got every reply, but the server did not close the connection after the "
-                     "last one (" +
-                     (s.clients[i].messages.empty() || s.clients[i].messages.back().bytes != "quit"
-                          ? "the client had half-closed its side"
-                          : "the client had said quit") +
-                     ")");
+            violated(wording::no_close_after_replies(
+                i, !s.clients[i].messages.empty() && s.clients[i].messages.back().bytes == "quit"));
     }
 }
 

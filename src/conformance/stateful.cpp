@@ -11,6 +11,7 @@
 
 #include "conformance/invariants.hpp"
 #include "conformance/model.hpp"
+#include "conformance/wording.hpp"
 #include "probe/test_client.hpp"
 #include "protocol/escape.hpp"
 
@@ -132,9 +133,7 @@ struct Read : Command {
         const auto got = conn.read_line(5s);
         const std::string &want = m.clients.at(id).owed.front();
         if (got != want)
-            violated("client " + std::to_string(id) + " expected \"" + proto::escape(want) +
-                     "\" but " +
-                     (got ? "got \"" + proto::escape(*got) + "\"" : conn.why_no_line()) +
+            violated(wording::read_differs(id, want, got, conn.why_no_line(), false) +
                      (got ? profile_hint(*m.target, {want}, {*got}, true) : ""));
     }
     void show(std::ostream &os) const override { os << "Read(client " << id << ")"; }
@@ -186,15 +185,11 @@ void play_commands(const probe::Target &t, const Commands &commands) {
         for (const auto &want : c.owed) {
             const auto got = conn.read_line(5s);
             if (got != want)
-                violated("at the end, client " + std::to_string(id) + " expected \"" +
-                         proto::escape(want) + "\" but " +
-                         (got ? "got \"" + proto::escape(*got) + "\"" : conn.why_no_line()) +
+                violated(wording::read_differs(id, want, got, conn.why_no_line(), true) +
                          (got ? profile_hint(t, {want}, {*got}, true) : ""));
         }
         if (c.server_closes && !conn.closed_by_server(5s))
-            violated("client " + std::to_string(id) +
-                     " got every reply, but the server did not close the connection within 5 s "
-                     "after the last one");
+            violated(wording::no_close_within(id, 5s));
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include "conformance/driver.hpp"
 #include "conformance/invariants.hpp"
+#include "conformance/wording.hpp"
 #include "probe/poll_until.hpp"
 #include "probe/proc_scan.hpp"
 
@@ -13,12 +14,6 @@ namespace conformance {
 namespace {
 
 using clock = std::chrono::steady_clock;
-
-std::string pid_list(const std::vector<pid_t> &pids) {
-    std::string s;
-    for (pid_t p : pids) s += (s.empty() ? "" : ", ") + std::to_string(p);
-    return s;
-}
 
 }  // namespace
 
@@ -50,11 +45,7 @@ std::string children_left(const probe::ServerProcess &server, bool zombies) {
             }
             zombie_since = std::move(still);
             if (!old_zombies.empty()) {
-                why = "the server (pid " + std::to_string(server.pid()) +
-                      ") had zombie children it did not reap (pids " + pid_list(old_zombies) +
-                      ", still in state Z " + std::to_string(zombie_grace.count()) +
-                      " ms after they ended, while no client came)";
-                if (!live.empty()) why += " and live children (pids " + pid_list(live) + ")";
+                why = wording::zombies_left(server.pid(), old_zombies, zombie_grace, live);
                 return true;
             }
             if (live.empty() && zombie_since.empty() && probe::accept_backlog(server.port()) <= 0) {
@@ -63,10 +54,7 @@ std::string children_left(const probe::ServerProcess &server, bool zombies) {
             }
             childless_since = never;
             if (now - start >= live_child_bound && !live.empty()) {
-                why = std::to_string(live_child_bound.count() / 1000) +
-                      " s later the server (pid " + std::to_string(server.pid()) +
-                      ") still had live children that outlived their clients (pids " +
-                      pid_list(live) + ")";
+                why = wording::live_children_left(server.pid(), live_child_bound, live);
                 return true;
             }
             return false;
@@ -79,12 +67,11 @@ void no_zombies(const probe::Target &t, const Scenario &s) {
     auto server = probe::start_target(t);
     play(s, t, server->port());
     if (const std::string why = children_left(*server); !why.empty())
-        violated("every client had left, but " + why);
+        violated(wording::left_after_clients(why));
     if (s.burst == 0) return;
     burst(t, server->port(), s.burst);
     if (const std::string why = children_left(*server); !why.empty())
-        violated("after a burst of " + std::to_string(s.burst) +
-                 " clients that closed in the same instant, " + why);
+        violated(wording::left_after_burst(s.burst, why));
 }
 
 }  // namespace conformance
