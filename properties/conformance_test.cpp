@@ -27,6 +27,8 @@ RC_GTEST_PROP(Conformance, LivenessAndIsolation, ()) {
     conformance::liveness_and_isolation(target());
 }
 
+RC_GTEST_PROP(Conformance, ManyConnections, ()) { conformance::many_connections(target()); }
+
 RC_GTEST_PROP(Conformance, StatefulModel, ()) {
     if (target().profile != probe::Profile::reference)
         GTEST_SKIP() << "the model is of the reference protocol";

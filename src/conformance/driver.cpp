@@ -132,39 +132,43 @@ void burst(const probe::Target &t, int port, int n) {
     for (auto &c : clients) c->close();
 }
 
+std::string reply_trouble(probe::TestClient &c, const std::string &who, const std::string &message,
+                          const probe::ServerProcess &server, std::chrono::milliseconds limit) {
+    using clock = std::chrono::steady_clock;
+    if (!c.send(message)) return who + " could not send";
+    const auto start = clock::now();
+    auto stuck_since = clock::time_point::max();
+    for (;;) {
+        if (c.read_line(20ms)) return {};
+        if (!c.timed_out()) return who + " got no reply: " + c.why_no_line();
+        const auto now = clock::now();
+        const std::string call = probe::blocked_in_wait(server.pid());
+        if (call.empty() || probe::accept_backlog(server.port()) <= 0) {
+            stuck_since = clock::time_point::max();
+        } else if (stuck_since == clock::time_point::max()) {
+            stuck_since = now;
+        } else if (now - stuck_since >= catch_up_grace) {
+            std::string live;
+            for (const auto &k : server.children())
+                if (k.state != 'Z') live += (live.empty() ? "" : ", ") + std::to_string(k.pid);
+            return who +
+                   " was never accepted: its connection waited in the listen "
+                   "queue while the server (pid " +
+                   std::to_string(server.pid()) + ") was blocked in " + call + "() for " +
+                   std::to_string(catch_up_grace.count()) +
+                   " ms, waiting for a child that had not ended (live children: pids " + live + ")";
+        }
+        if (now - start >= limit)
+            return who + " got no reply within " + std::to_string(limit.count() / 1000) + " s";
+    }
+}
+
 std::string fresh_client_trouble(const probe::Target &t, const probe::ServerProcess &server,
                                  std::chrono::milliseconds limit) {
-    using clock = std::chrono::steady_clock;
     try {
         probe::TestClient c(server.port());
         const std::string message = t.profile == probe::Profile::worksheet ? "fresh" : "fresh\n";
-        if (!c.send(message)) return "a fresh client could not send";
-        const auto start = clock::now();
-        auto stuck_since = clock::time_point::max();
-        for (;;) {
-            if (c.read_line(20ms)) return {};
-            if (!c.timed_out()) return "a fresh client got no reply: " + c.why_no_line();
-            const auto now = clock::now();
-            const std::string call = probe::blocked_in_wait(server.pid());
-            if (call.empty() || probe::accept_backlog(server.port()) <= 0) {
-                stuck_since = clock::time_point::max();
-            } else if (stuck_since == clock::time_point::max()) {
-                stuck_since = now;
-            } else if (now - stuck_since >= catch_up_grace) {
-                std::string live;
-                for (const auto &k : server.children())
-                    if (k.state != 'Z') live += (live.empty() ? "" : ", ") + std::to_string(k.pid);
-                return "a fresh client was never accepted: its connection waited in the listen "
-                       "queue while the server (pid " +
-                       std::to_string(server.pid()) + ") was blocked in " + call + "() for " +
-                       std::to_string(catch_up_grace.count()) +
-                       " ms, waiting for a child that had not ended (live children: pids " + live +
-                       ")";
-            }
-            if (now - start >= limit)
-                return "a fresh client got no reply within " +
-                       std::to_string(limit.count() / 1000) + " s";
-        }
+        return reply_trouble(c, "a fresh client", message, server, limit);
     } catch (const std::runtime_error &e) {
         return std::string("a fresh client could not connect: ") + e.what();
     }

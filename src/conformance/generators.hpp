@@ -156,4 +156,27 @@ inline rc::Gen<Scenario> scenario(const probe::Target &t, int max_clients, bool 
     });
 }
 
+// Many connections to one server: from 2 to a few hundred in the large
+// cases, 1 to 8 open at a time, checked every 4 to 32 (a defect every Nth
+// connection, a reaper that works once). Shrinks to fewer, one at a time,
+// checked more often, each closing.
+inline rc::Gen<Connections> connections() {
+    return rc::gen::withSize([](int size) {
+        const int most = 8 + size * size / 40;
+        return rc::gen::map(
+            rc::gen::tuple(
+                rc::gen::resize(100, rc::gen::inRange(2, most + 1)), choice(8), choice(29),
+                rc::gen::resize(
+                    3, rc::gen::nonEmpty(rc::gen::container<std::vector<int>>(choice(3))))),
+            [](const auto &t) {
+                Connections c;
+                c.count = std::get<0>(t);
+                c.open_at_once = 1 + std::get<1>(t);
+                c.check_every = 4 + std::get<2>(t);
+                for (int g : std::get<3>(t)) c.goodbyes.push_back(static_cast<Goodbye>(g));
+                return c;
+            });
+    });
+}
+
 }  // namespace conformance::gen

@@ -16,6 +16,9 @@ const std::vector<Invariant> &invariants() {
          liveness_and_isolation},
         {"stateful-model", "any interleaving of clients' steps gets the replies the model owes",
          stateful_model, true},
+        {"many-connections",
+         "through hundreds of connections, some open together, no child or fd is left behind",
+         many_connections},
     };
     return all;
 }

@@ -31,6 +31,7 @@ void no_zombies(const probe::Target &t);
 void no_leaks(const probe::Target &t);
 void liveness_and_isolation(const probe::Target &t);
 void stateful_model(const probe::Target &t);
+void many_connections(const probe::Target &t);
 
 // Fails the running case with the reason in words (rapidcheck's failure,
 // without a file and line).
