@@ -32,6 +32,8 @@ RC_GTEST_PROP(Conformance, NoLeaks, ()) { one_case("no-leaks"); }
 
 RC_GTEST_PROP(Conformance, LivenessAndIsolation, ()) { one_case("liveness-and-isolation"); }
 
+RC_GTEST_PROP(Conformance, ManyConnections, ()) { one_case("many-connections"); }
+
 RC_GTEST_PROP(Conformance, StatefulModel, ()) {
     if (target().profile != probe::Profile::reference)
         GTEST_SKIP() << "the model is of the reference protocol";

@@ -1,9 +1,13 @@
 // A counterexample as forkcheck prints it: in the suite's words, runs of
 // equal sends counted, nothing empty.
 #include <gtest/gtest.h>
+#include <rapidcheck.h>
 
+#include <algorithm>
+#include <functional>
 #include <sstream>
 
+#include "conformance/generators.hpp"
 #include "conformance/scenario.hpp"
 
 namespace {
@@ -54,3 +58,75 @@ TEST(Counterexample, TheInterleavingOnlyWhenTwoClientsSend) {
 }
 
 }  // namespace
+
+// A generated case shrinks to what the failure needs: the clients it does
+// not need dropped (the others unchanged) and no burst unless it is needed.
+// Each failing shrink step of a process-level invariant costs a bounded
+// wait, so every step saved is time saved.
+namespace shrink {
+
+using conformance::Scenario;
+
+// Greedy descent, as rapidcheck's own search: the first smaller case that
+// still fails, until none does.
+Scenario minimal(rc::Shrinkable<Scenario> s, const std::function<bool(const Scenario &)> &fails) {
+    for (bool smaller = true; smaller;) {
+        smaller = false;
+        auto shrinks = s.shrinks();
+        while (auto next = shrinks.next()) {
+            if (fails(next->value())) {
+                s = *next;
+                smaller = true;
+                break;
+            }
+        }
+    }
+    return s.value();
+}
+
+bool sends_crlf(const conformance::Client &c) {
+    for (const auto &m : c.messages)
+        if (m.ending == "\r\n") return true;
+    return false;
+}
+
+TEST(Counterexample, ShrinksToOneClientAndNoBurst) {
+    probe::Target t;
+    const auto gen = conformance::gen::scenario(t, conformance::gen::max_clients, true);
+    rc::Random random;
+    int shrunk = 0;
+    for (int i = 0; i < 200 && shrunk < 20; ++i) {
+        random = random.split();
+        const auto s = gen(random, 100);
+        const auto fails = [](const Scenario &c) {
+            return std::any_of(c.clients.begin(), c.clients.end(), sends_crlf);
+        };
+        if (!fails(s.value()) || s.value().clients.size() < 2 || s.value().burst == 0) continue;
+        const Scenario m = minimal(s, fails);
+        EXPECT_EQ(m.clients.size(), 1u) << shown(m);
+        EXPECT_EQ(m.burst, 0) << shown(m);
+        EXPECT_EQ(m.clients[0].messages.size(), 1u) << shown(m);
+        ++shrunk;
+    }
+    EXPECT_GE(shrunk, 5);
+}
+
+TEST(Counterexample, ABurstThatIsNeededStaysAtItsLeast) {
+    probe::Target t;
+    const auto gen = conformance::gen::scenario(t, conformance::gen::max_clients, true);
+    rc::Random random;
+    int shrunk = 0;
+    for (int i = 0; i < 200 && shrunk < 10; ++i) {
+        random = random.split();
+        const auto s = gen(random, 100);
+        const auto fails = [](const Scenario &c) { return c.burst > 0; };
+        if (!fails(s.value())) continue;
+        const Scenario m = minimal(s, fails);
+        EXPECT_EQ(m.clients.size(), 1u) << shown(m);
+        EXPECT_EQ(m.burst, 8) << shown(m);
+        ++shrunk;
+    }
+    EXPECT_GE(shrunk, 5);
+}
+
+}  // namespace shrink

@@ -43,13 +43,13 @@ TEST(ForkcheckE2E, PassesAPythonServerFoundOnPathAndWritesJUnitThatXmllintAccept
     Process run(forkcheck({"--seed", "1", "--max-success", "2", "--start-timeout", "30", "--junit",
                            junit, "--", "python3", LINE_SERVER_PY, "{port}"}));
     ASSERT_EQ(run.exit_code(240s), 0) << run.out() << run.err();
-    EXPECT_EQ(e2e::count(run.out(), "\nPASS  "), 5u) << run.out();
-    EXPECT_NE(run.out().find("0 of 5 invariants failed"), std::string::npos) << run.out();
+    EXPECT_EQ(e2e::count(run.out(), "\nPASS  "), 6u) << run.out();
+    EXPECT_NE(run.out().find("0 of 6 invariants failed"), std::string::npos) << run.out();
     Process lint({"xmllint", "--noout", junit});
     EXPECT_EQ(lint.exit_code(30s), 0) << lint.err();
     Process count({"xmllint", "--xpath", "count(//testsuite/testcase)", junit});
     EXPECT_EQ(count.exit_code(30s), 0);
-    EXPECT_EQ(count.out(), "5\n");
+    EXPECT_EQ(count.out(), "6\n");
     std::remove(junit.c_str());
 }
 
@@ -98,15 +98,15 @@ TEST(ForkcheckE2E, JsonLinesForEachInvariantThenASummary) {
     std::vector<nlohmann::json> objects;
     for (std::string line; std::getline(lines, line);)
         objects.push_back(nlohmann::json::parse(line));  // stdout holds JSON alone
-    ASSERT_EQ(objects.size(), 6u) << run.out();
-    for (std::size_t i = 0; i < 5; ++i) {
+    ASSERT_EQ(objects.size(), 7u) << run.out();
+    for (std::size_t i = 0; i < 6; ++i) {
         EXPECT_EQ(objects[i]["type"], "invariant");
         EXPECT_EQ(objects[i]["verdict"], "PASS");
         EXPECT_EQ(objects[i]["cases"], 2);
     }
-    EXPECT_EQ(objects[5]["type"], "summary");
-    EXPECT_EQ(objects[5]["passed"], 5);
-    EXPECT_EQ(objects[5]["exit"], 0);
+    EXPECT_EQ(objects[6]["type"], "summary");
+    EXPECT_EQ(objects[6]["passed"], 6);
+    EXPECT_EQ(objects[6]["exit"], 0);
 }
 
 TEST(ForkcheckE2E, AFailureNamesWhatWasViolatedAndItsRerunReplaysOnlyIt) {
@@ -131,7 +131,7 @@ TEST(ForkcheckE2E, AFailureNamesWhatWasViolatedAndItsRerunReplaysOnlyIt) {
     Process again({"/bin/sh", "-c", std::string("PATH=") + FORKCHECK_DIR + ":$PATH exec " + rerun});
     EXPECT_EQ(again.exit_code(120s), 1) << again.out() << again.err();
     EXPECT_NE(again.out().find("FAIL  replies "), std::string::npos) << again.out();
-    EXPECT_EQ(e2e::count(again.out(), "\nSKIP  "), 4u) << again.out();
+    EXPECT_EQ(e2e::count(again.out(), "\nSKIP  "), 5u) << again.out();
 }
 
 TEST(ForkcheckE2E, SigtermMidRunLeavesNoProcessOfTheServerBehind) {

@@ -134,11 +134,11 @@ TEST(NoLeaksWording, TheParentsNewFdsAreListedWithWhatTheyAre) {
 }
 
 TEST(LivenessWording, ANeverAcceptedClientNamesTheBlockingCall) {
-    EXPECT_EQ(w::while_another_stayed(w::fresh_client_never_accepted(4000, "wait4", 500ms, {4242})),
+    EXPECT_EQ(w::while_another_stayed(w::never_accepted("a fresh client", 4000, "wait4", 500ms, {4242})),
               "a fresh client was never accepted: its connection waited in the listen queue while "
               "the server (pid 4000) was blocked in wait4() for 500 ms, waiting for a child that "
               "had not ended (live children: pids 4242), while another client stayed connected");
-    EXPECT_EQ(w::fresh_client_late(3000ms), "a fresh client got no reply within 3 s");
+    EXPECT_EQ(w::no_reply_within("a fresh client", 3000ms), "a fresh client got no reply within 3 s");
 }
 
 TEST(LivenessWording, OneClientsRepliesChangedWhileAnotherStayed) {

@@ -155,33 +155,37 @@ void burst(const probe::Target &t, int port, int n) {
     for (auto &c : clients) c->close();
 }
 
+std::string reply_trouble(probe::TestClient &c, const std::string &who, const std::string &message,
+                          const probe::ServerProcess &server, std::chrono::milliseconds limit) {
+    using clock = std::chrono::steady_clock;
+    if (!c.send(message)) return who + " could not send";
+    const auto start = clock::now();
+    auto stuck_since = clock::time_point::max();
+    for (;;) {
+        if (c.read_line(20ms)) return {};
+        if (!c.timed_out()) return who + " got no reply: " + c.why_no_line();
+        const auto now = clock::now();
+        const std::string call = probe::blocked_in_wait(server.pid());
+        if (call.empty() || probe::accept_backlog(server.port()) <= 0) {
+            stuck_since = clock::time_point::max();
+        } else if (stuck_since == clock::time_point::max()) {
+            stuck_since = now;
+        } else if (now - stuck_since >= catch_up_grace) {
+            std::vector<pid_t> live;
+            for (const auto &k : server.children())
+                if (k.state != 'Z') live.push_back(k.pid);
+            return wording::never_accepted(who, server.pid(), call, catch_up_grace, live);
+        }
+        if (now - start >= limit) return wording::no_reply_within(who, limit);
+    }
+}
+
 std::string fresh_client_trouble(const probe::Target &t, const probe::ServerProcess &server,
                                  std::chrono::milliseconds limit) {
-    using clock = std::chrono::steady_clock;
     try {
         probe::TestClient c(server.port());
         const std::string message = t.profile == probe::Profile::worksheet ? "fresh" : "fresh\n";
-        if (!c.send(message)) return "a fresh client could not send";
-        const auto start = clock::now();
-        auto stuck_since = clock::time_point::max();
-        for (;;) {
-            if (c.read_line(20ms)) return {};
-            if (!c.timed_out()) return "a fresh client got no reply: " + c.why_no_line();
-            const auto now = clock::now();
-            const std::string call = probe::blocked_in_wait(server.pid());
-            if (call.empty() || probe::accept_backlog(server.port()) <= 0) {
-                stuck_since = clock::time_point::max();
-            } else if (stuck_since == clock::time_point::max()) {
-                stuck_since = now;
-            } else if (now - stuck_since >= catch_up_grace) {
-                std::vector<pid_t> live;
-                for (const auto &k : server.children())
-                    if (k.state != 'Z') live.push_back(k.pid);
-                return wording::fresh_client_never_accepted(server.pid(), call, catch_up_grace,
-                                                            live);
-            }
-            if (now - start >= limit) return wording::fresh_client_late(limit);
-        }
+        return reply_trouble(c, "a fresh client", message, server, limit);
     } catch (const std::runtime_error &e) {
         return std::string("a fresh client could not connect: ") + e.what();
     }

@@ -10,6 +10,7 @@
 
 #include "conformance/scenario.hpp"
 #include "probe/target.hpp"
+#include "probe/test_client.hpp"
 
 namespace conformance {
 
@@ -32,6 +33,13 @@ Run play(const Scenario &s, const probe::Target &t, int port,
 // n clients connect one after another, each is served one message, then all
 // close in the same instant (their children end together).
 void burst(const probe::Target &t, int port, int n);
+
+// Sends message on c and waits for its reply: "" once it comes, else why not,
+// in words about who ("a fresh client"). Decided sooner when the server is
+// seen stuck: blocked in wait() for catch_up_grace while a connection waits
+// to be accepted.
+std::string reply_trouble(probe::TestClient &c, const std::string &who, const std::string &message,
+                          const probe::ServerProcess &server, std::chrono::milliseconds limit);
 
 // Whether a fresh client gets its reply within limit; why not, if not. Decided
 // sooner when the server is seen stuck: blocked in wait() for catch_up_grace

@@ -5,6 +5,7 @@
 
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -16,6 +17,10 @@ namespace conformance::gen {
 
 // Clients a case may have at once.
 inline constexpr int max_clients = 4;
+
+// 0 to n-1, uniform whatever the case's size, shrinking towards 0: a choice
+// whose 0 is the plain case (rapidcheck's weightedOneOf never shrinks).
+inline rc::Gen<int> choice(int n) { return rc::gen::resize(100, rc::gen::inRange(0, n)); }
 
 // Near misses of the quit command, and messages that begin with it: a server
 // that matches quit by prefix, case or trimmed spaces closes on them.
@@ -71,17 +76,16 @@ inline rc::Gen<Client> reference_client(std::size_t max, bool may_leave_early) {
         rc::gen::set(&Message::bytes, message_bytes(max)),
         rc::gen::set(&Message::ending,
                      rc::gen::elementOf(std::vector<std::string>{"\n", "\n", "\r\n"})));
-    const auto leave = may_leave_early
-                           ? rc::gen::weightedOneOf<Leave>({{4, rc::gen::just(Leave::finish)},
-                                                            {1, rc::gen::just(Leave::close)},
-                                                            {1, rc::gen::just(Leave::mid_line)},
-                                                            {1, rc::gen::just(Leave::reset)}})
-                           : rc::gen::just(Leave::finish);
+    // Four in seven finish; a shrink goes back to finishing.
+    const auto leave = rc::gen::map(choice(may_leave_early ? 7 : 1), [](int c) {
+        return c < 4    ? Leave::finish
+               : c == 4 ? Leave::close
+               : c == 5 ? Leave::mid_line
+                        : Leave::reset;
+    });
     return rc::gen::map(
-        rc::gen::tuple(
-            rc::gen::resize(12, rc::gen::container<std::vector<Message>>(message)),
-            rc::gen::arbitrary<bool>(), chunk_sizes(), pauses(), leave,
-            rc::gen::weightedOneOf<bool>({{3, rc::gen::just(false)}, {1, rc::gen::just(true)}})),
+        rc::gen::tuple(rc::gen::resize(12, rc::gen::container<std::vector<Message>>(message)),
+                       rc::gen::arbitrary<bool>(), chunk_sizes(), pauses(), leave, choice(4)),
         [](const auto &t) {
             Client c;
             const auto &[messages, unterminated_last, chunks, pause, how, lockstep] = t;
@@ -97,7 +101,7 @@ inline rc::Gen<Client> reference_client(std::size_t max, bool may_leave_early) {
             c.chunk_sizes = chunks;
             c.pauses_ms = pause;
             c.leave = how;
-            c.lockstep = lockstep && how == Leave::finish;
+            c.lockstep = lockstep == 3 && how == Leave::finish;
             if (c.leave == Leave::mid_line) c.messages.push_back({"half a li", ""});
             return c;
         });
@@ -121,25 +125,56 @@ inline rc::Gen<Client> worksheet_client(std::size_t max) {
         });
 }
 
-// 1 to max_clients clients and an interleaving of their sends, then in one
-// case in three a burst of 8 to 16 clients that close in the same instant
-// (SIGCHLDs that coalesce, an fd leaked every Nth connection).
+// 1 to max_clients clients (fewer in the small early cases) and an
+// interleaving of their sends, then in one case in three a burst of 8 to 16
+// clients that close in the same instant (SIGCHLDs that coalesce, an fd leaked
+// every Nth connection). Built to shrink: clients are dropped one by one
+// without the others changing, and the burst goes first.
 inline rc::Gen<Scenario> scenario(const probe::Target &t, int max_clients, bool may_leave_early) {
     const auto client = t.profile == probe::Profile::worksheet
                             ? worksheet_client(t.max_message)
                             : reference_client(t.max_message, may_leave_early);
-    return rc::gen::mapcat(rc::gen::inRange(1, max_clients + 1), [=](int n) {
+    return rc::gen::withSize([=](int size) {
+        // The count is drawn at a small size; each client still at the case's.
+        const int most = std::clamp(1 + size * max_clients / 50, 1, max_clients);
         return rc::gen::map(
             rc::gen::tuple(
-                rc::gen::container<std::vector<Client>>(n, client),
-                rc::gen::container<std::vector<int>>(rc::gen::inRange(0, n)),
-                rc::gen::weightedOneOf<int>({{2, rc::gen::just(0)}, {1, rc::gen::inRange(8, 17)}})),
-            [](const auto &t) {
+                rc::gen::resize(most, rc::gen::nonEmpty(rc::gen::container<std::vector<Client>>(
+                                          rc::gen::resize(size, client)))),
+                rc::gen::container<std::vector<int>>(rc::gen::inRange(0, max_clients)), choice(3),
+                rc::gen::inRange(8, 17)),
+            [max_clients](const auto &t) {
                 Scenario s;
                 s.clients = std::get<0>(t);
-                s.order = std::get<1>(t);
-                s.burst = std::get<2>(t);
+                if (s.clients.size() > static_cast<std::size_t>(max_clients))
+                    s.clients.resize(static_cast<std::size_t>(max_clients));
+                const int n = static_cast<int>(s.clients.size());
+                for (int i : std::get<1>(t)) s.order.push_back(i % n);
+                s.burst = std::get<2>(t) == 2 ? std::get<3>(t) : 0;
                 return s;
+            });
+    });
+}
+
+// Many connections to one server: from 2 to a few hundred in the large
+// cases, 1 to 8 open at a time, checked every 4 to 32 (a defect every Nth
+// connection, a reaper that works once). Shrinks to fewer, one at a time,
+// checked more often, each closing.
+inline rc::Gen<Connections> connections() {
+    return rc::gen::withSize([](int size) {
+        const int most = 8 + size * size / 40;
+        return rc::gen::map(
+            rc::gen::tuple(
+                rc::gen::resize(100, rc::gen::inRange(2, most + 1)), choice(8), choice(29),
+                rc::gen::resize(
+                    3, rc::gen::nonEmpty(rc::gen::container<std::vector<int>>(choice(3))))),
+            [](const auto &t) {
+                Connections c;
+                c.count = std::get<0>(t);
+                c.open_at_once = 1 + std::get<1>(t);
+                c.check_every = 4 + std::get<2>(t);
+                for (int g : std::get<3>(t)) c.goodbyes.push_back(static_cast<Goodbye>(g));
+                return c;
             });
     });
 }

@@ -20,6 +20,14 @@ rc::Gen<Case> scenarios(const probe::Target &t) {
     });
 }
 
+rc::Gen<Case> many_connection_plans(const probe::Target &t) {
+    return rc::gen::map(gen::connections(), [&t](Connections plan) {
+        const auto shared = std::make_shared<const Connections>(std::move(plan));
+        return Case{[&t, shared] { many_connections(t, *shared); },
+                    [shared] { return rc::toString(*shared); }};
+    });
+}
+
 }  // namespace
 
 void showValue(const Case &c, std::ostream &os) { os << c.show(); }
@@ -37,6 +45,9 @@ const std::vector<Invariant> &invariants() {
          scenarios<liveness_and_isolation>},
         {"stateful-model", "any interleaving of clients' steps gets the replies the model owes",
          stateful_model, true},
+        {"many-connections",
+         "through hundreds of connections, some open together, no child or fd is left behind",
+         many_connection_plans},
     };
     return all;
 }

@@ -44,6 +44,8 @@ void replies(const probe::Target &t, const Scenario &s);
 void no_zombies(const probe::Target &t, const Scenario &s);
 void no_leaks(const probe::Target &t, const Scenario &s);
 void liveness_and_isolation(const probe::Target &t, const Scenario &s);
+// Many connections, one after another and several at a time, to one server.
+void many_connections(const probe::Target &t, const Connections &plan);
 // The stateful model's cases: command sequences played on one server.
 rc::Gen<Case> stateful_model(const probe::Target &t);
 

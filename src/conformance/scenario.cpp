@@ -126,4 +126,21 @@ void showValue(const Scenario &s, std::ostream &os) {
            << " more clients, each served one message, all close in the same instant";
 }
 
+void showValue(const Connections &c, std::ostream &os) {
+    os << c.count << " connections to one server, one after another, " << c.open_at_once
+       << (c.open_at_once == 1 ? " open at a time"
+                               : " open at a time (the oldest ends as the next opens)")
+       << "\neach sends one message and awaits its reply; every " << c.check_every
+       << " connections all end and the server is checked\nthey end";
+    for (std::size_t i = 0; i < c.goodbyes.size(); ++i) {
+        os << (i == 0 ? " " : ", ");
+        switch (c.goodbyes[i]) {
+        case Goodbye::close: os << "closing"; break;
+        case Goodbye::reset: os << "with a reset (RST)"; break;
+        case Goodbye::quit: os << "after quit"; break;
+        }
+    }
+    if (c.goodbyes.size() > 1) os << ", in turn";
+}
+
 }  // namespace conformance

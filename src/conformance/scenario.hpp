@@ -40,7 +40,22 @@ struct Scenario {
     int burst = 0;                // then this many clients, each served once, close at once
 };
 
+// How a connection of a Connections case ends, once it has its reply.
+enum class Goodbye { close, reset, quit };
+
+// One server through many connections, one after another, several open at
+// a time: each sends one message and awaits its reply; when open_at_once are
+// open, the oldest ends before the next opens. Every check_every connections
+// all end and the server is checked.
+struct Connections {
+    int count = 0;
+    int open_at_once = 1;
+    int check_every = 1;
+    std::vector<Goodbye> goodbyes;  // cycled over the connections; never empty
+};
+
 void showValue(const Message &m, std::ostream &os);
+void showValue(const Connections &c, std::ostream &os);
 void showValue(const Client &c, std::ostream &os);
 void showValue(const Scenario &s, std::ostream &os);
 

@@ -121,16 +121,15 @@ std::string stayer_unserved(const std::string &message, const std::string &why_n
            " after the others left: " + why_no_line;
 }
 
-std::string fresh_client_never_accepted(pid_t server, const std::string &wait_call,
-                                        std::chrono::milliseconds stuck_for,
-                                        const std::vector<pid_t> &live) {
-    return "a fresh client was never accepted: its connection waited in the listen queue while " +
+std::string never_accepted(const std::string &who, pid_t server, const std::string &wait_call,
+                           std::chrono::milliseconds stuck_for, const std::vector<pid_t> &live) {
+    return who + " was never accepted: its connection waited in the listen queue while " +
            pid_of_server(server) + " was blocked in " + wait_call + "() for " + ms(stuck_for) +
            ", waiting for a child that had not ended (live children: pids " + pid_list(live) + ")";
 }
 
-std::string fresh_client_late(std::chrono::milliseconds limit) {
-    return "a fresh client got no reply within " + whole_s(limit);
+std::string no_reply_within(const std::string &who, std::chrono::milliseconds limit) {
+    return who + " got no reply within " + whole_s(limit);
 }
 
 std::string send_failed(std::size_t nth) { return "send " + std::to_string(nth) + " failed"; }

@@ -65,12 +65,11 @@ std::string when_burst_left(int clients);
 std::string first_client_unserved(const std::string &message, const std::string &why_no_line);
 std::string while_another_stayed(const std::string &failure);
 std::string stayer_unserved(const std::string &message, const std::string &why_no_line);
-// A fresh client's connection waited unaccepted while the server sat in
-// wait_call (wait4, waitid) for stuck_for.
-std::string fresh_client_never_accepted(pid_t server, const std::string &wait_call,
-                                        std::chrono::milliseconds stuck_for,
-                                        const std::vector<pid_t> &live);
-std::string fresh_client_late(std::chrono::milliseconds limit);
+// A client's connection (who: "a fresh client") waited unaccepted while
+// the server sat in wait_call (wait4, waitid) for stuck_for.
+std::string never_accepted(const std::string &who, pid_t server, const std::string &wait_call,
+                           std::chrono::milliseconds stuck_for, const std::vector<pid_t> &live);
+std::string no_reply_within(const std::string &who, std::chrono::milliseconds limit);
 
 // What kept a client of a scenario from its replies (Observed::trouble).
 std::string send_failed(std::size_t nth);
