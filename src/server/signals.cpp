@@ -6,7 +6,7 @@
 #include <cerrno>
 
 #include "server/alarm.hpp"
-#include "server/log.hpp"
+#include "server/child_log.hpp"
 #include "sys/io.hpp"
 #include "sys/proc.hpp"
 
@@ -90,7 +90,7 @@ void drain(const Setup &setup) {
 }
 
 int reset_in_child(const Setup &setup) {
-    if (set(SIGCHLD, SIG_DFL) < 0 || set(SIGTERM, log::end_by_signal) < 0 ||
+    if (set(SIGCHLD, SIG_DFL) < 0 || set(SIGTERM, ChildLog::end_by_signal) < 0 ||
         set(SIGINT, SIG_IGN) < 0 || set(SIGHUP, SIG_IGN) < 0)
         return -1;
     return sys::sigprocmask(SIG_SETMASK, &setup.original, nullptr);

@@ -27,7 +27,7 @@ const char *install(Setup &setup);
 // Empties the wake pipe; call before looking at the flags.
 void drain(const Setup &setup);
 // In a new child: default dispositions but SIGTERM's, which writes the held
-// log lines first (log::end_by_signal), the original mask. SIGPIPE stays
+// log lines first (ChildLog::end_by_signal), the original mask. SIGPIPE stays
 // ignored, and SIGINT and SIGHUP are ignored: Ctrl-C or a hang-up in a
 // terminal signals the whole group, and the parent gives children their
 // grace period. The wake pipe is
