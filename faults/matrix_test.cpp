@@ -11,6 +11,7 @@
 #include "faults/expectations.hpp"
 #include "faults/harness.hpp"
 #include "fixtures/test_main.hpp"
+#include "fixtures/text.hpp"
 #include "probe/poll_until.hpp"
 #include "probe/proc_scan.hpp"
 #include "probe/test_client.hpp"
@@ -80,7 +81,7 @@ void FaultMatrix::startup() {
     EXPECT_EQ(p.exit_code(), 1) << "injected: " << describe(s) << "\nstderr:\n" << p.err();
     EXPECT_TRUE(fired(state, s));
     const std::string err = p.err();
-    EXPECT_EQ(count_of(err, "\n"), 1u) << "not one line:\n" << err;
+    EXPECT_EQ(fixtures::count(err, "\n"), 1u) << "not one line:\n" << err;
     EXPECT_EQ(err.rfind("serverfork: ", 0), 0u) << err;
     EXPECT_NE(err.find(log), std::string::npos) << "expected " << log << " in:\n" << err;
 }
@@ -208,7 +209,7 @@ void FaultMatrix::client(const std::string &input, int nth) {
     } else {
         EXPECT_EQ(code, 1) << "injected: " << describe(s) << "\nstderr:\n" << c.err();
         const std::string err = c.err();
-        EXPECT_EQ(count_of(err, "\n"), 1u) << err;
+        EXPECT_EQ(fixtures::count(err, "\n"), 1u) << err;
         EXPECT_NE(err.find(log), std::string::npos) << "expected " << log << " in:\n" << err;
         if (e->log.ends_with(": ")) {
             EXPECT_NE(err.find(std::strerror(cell.error)), std::string::npos)

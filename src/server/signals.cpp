@@ -63,7 +63,6 @@ const char *install(Setup &setup) {
     int fds[2];
     if (sys::pipe(fds, O_CLOEXEC | O_NONBLOCK) < 0) return "pipe";
     setup.wake_fd = fds[0];
-    setup.wake_write = fds[1];
     wake_write_fd = fds[1];
     main_thread = true;
     sigset_t block;

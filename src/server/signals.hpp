@@ -18,7 +18,6 @@ struct Setup {
     sigset_t original;  // the mask before install()
     sigset_t wait;      // original without the four signals: for ppoll()
     int wake_fd = -1;   // readable after any of the four signals
-    int wake_write = -1;
 };
 
 // nullptr, or the call that failed ("pipe", "sigprocmask", "sigaction
