@@ -11,9 +11,10 @@
 #include <chrono>
 #include <string>
 
-#include "cli/args.hpp"
 #include "server/child_log.hpp"
+#include "server/log.hpp"
 #include "stderr_pipe.hpp"
+#include "sys/errno_text.hpp"
 
 namespace {
 
@@ -85,12 +86,13 @@ TEST(ChildLog, TheEndWritesTheHeldLines) {
 
 TEST(ChildLog, AnErrorLineWritesTheHeldLinesFirst) {
     StderrPipe p;
+    server::log::set_program("serverfork");
     Holding log;
     log.message({"Message received: ", "one"});
     errno = EPIPE;
     log.failed("send");
     EXPECT_EQ(p.drain(), "Message received: one\nserverfork: send failed: " +
-                             cli::errno_text(EPIPE) + " (client 127.0.0.1:1)\n");
+                             sys::errno_text(EPIPE) + " (client 127.0.0.1:1)\n");
 }
 
 TEST(ChildLog, AFullBlockIsWrittenAsWholeLines) {

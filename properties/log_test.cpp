@@ -13,6 +13,7 @@ namespace {
 
 TEST(Log, ALineIsItsPiecesAndANewline) {
     StderrPipe p;
+    server::log::set_program("serverfork");
     server::log::line({"Message received: ", "hello"});
     server::log::error("closing 127.0.0.1:1: no message for 5 s");
     EXPECT_EQ(p.drain(),

@@ -39,9 +39,9 @@ public:
 
     // A message line, given in pieces: held, or written at once.
     void message(std::initializer_list<std::string_view> pieces);
-    // "serverfork: " + what, after the held lines.
+    // "PROG: " + what (log::error), after the held lines.
     void error(std::string_view what);
-    // "serverfork: CALL failed: ENAME (text) (client IP:PORT)" with the current errno.
+    // "PROG: CALL failed: ENAME (text) (client IP:PORT)" with the current errno.
     void failed(std::string_view call);
 
     // After a batch that completed a message: lines are held from now on.

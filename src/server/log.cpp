@@ -8,12 +8,13 @@
 #include <cstring>
 #include <string>
 
-#include "cli/args.hpp"
+#include "sys/errno_text.hpp"
 
 namespace server::log {
 namespace {
 
 constexpr std::size_t max_pieces = 8;
+std::string_view program;  // set_program()
 // A line this short is joined on the stack and written with write(), which
 // costs the kernel less than writev() of its pieces.
 constexpr std::size_t short_line = 512;
@@ -71,7 +72,9 @@ void put(int fd, std::initializer_list<std::string_view> pieces) {
 }  // namespace
 
 void event(std::string_view l) { put(STDOUT_FILENO, {l}); }
-void error(std::string_view what) { put(STDERR_FILENO, {"serverfork: ", what}); }
+void set_program(std::string_view name) { program = name; }
+
+void error(std::string_view what) { put(STDERR_FILENO, {program, ": ", what}); }
 void event(std::initializer_list<std::string_view> pieces) { put(STDOUT_FILENO, pieces); }
 
 void line(std::initializer_list<std::string_view> pieces) { put(STDERR_FILENO, pieces); }
@@ -84,8 +87,8 @@ void write_stderr(std::string_view bytes) {
 }
 
 void failed(std::string_view call, std::string_view tail) {
-    const std::string e = cli::errno_text(errno);
-    put(STDERR_FILENO, {"serverfork: ", call, " failed: ", e, tail});
+    const std::string e = sys::errno_text(errno);
+    put(STDERR_FILENO, {program, ": ", call, " failed: ", e, tail});
 }
 
 }  // namespace server::log

@@ -8,14 +8,18 @@
 
 namespace server::log {
 
+// The program's name, which starts every error line ("NAME: "); set once, by
+// main, before any line (the string must outlive the process's logging).
+void set_program(std::string_view name);
+
 void event(std::string_view line);  // stdout
-void error(std::string_view what);  // stderr, "serverfork: " + what
+void error(std::string_view what);  // stderr, "NAME: " + what
 // The same lines given in pieces, joined into one write: no heap and no stdio
 // on the per-connection and per-message paths (each page a process writes
 // after fork costs it a copy-on-write fault).
 void event(std::initializer_list<std::string_view> pieces);
 void line(std::initializer_list<std::string_view> pieces);
-// "serverfork: <call> failed: ENAME (text)<tail>" with the current errno.
+// "NAME: <call> failed: ENAME (text)<tail>" with the current errno.
 void failed(std::string_view call, std::string_view tail = {});
 
 // bytes as they are, on stderr: for lines already joined (ChildLog's block).
