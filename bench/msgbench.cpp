@@ -25,6 +25,7 @@
 #include "cli/args.hpp"
 #include "cli/tokens.hpp"
 #include "protocol/message.hpp"
+#include "sys/errno_text.hpp"
 
 namespace {
 
@@ -337,7 +338,7 @@ int main(int argc, char **argv) {
         std::printf(" (");
         for (int e = 0; e < err_count; ++e)
             std::printf("%s%s %ld", e ? ", " : "", err_names[e], errors[e]);
-        std::printf("; first: %s)", cli::errno_text(first_errno).c_str());
+        std::printf("; first: %s)", sys::errno_text(first_errno).c_str());
     }
     std::printf(
         "\n{\"label\":%s,\"mode\":\"%s\",\"framing\":\"%s\",\"clients\":%d,"

@@ -2,8 +2,8 @@
 
 #include <cerrno>
 
-#include "cli/args.hpp"
 #include "inject/schedule.hpp"
+#include "sys/errno_text.hpp"
 
 namespace faults {
 namespace {
@@ -88,7 +88,7 @@ std::span<const Expectation> expectations() { return table; }
 std::string expected_log(const Expectation &e, int error) {
     std::string log(e.log);
     if (const auto at = log.find("%E"); at != std::string::npos)
-        log.replace(at, 2, cli::errno_text(error));
+        log.replace(at, 2, sys::errno_text(error));
     return log;
 }
 

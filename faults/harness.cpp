@@ -31,10 +31,4 @@ namespace faults {
            << s[i].point << " seen): this run tested nothing";
 }
 
-std::size_t count_of(const std::string &text, const std::string &what) {
-    std::size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
-
 }  // namespace faults

@@ -7,8 +7,10 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "fixtures/loopback.hpp"
 #include "inject/schedule.hpp"
 #include "probe/process.hpp"
 #include "probe/server_process.hpp"
@@ -16,9 +18,7 @@
 namespace faults {
 
 inline std::vector<std::string> serverfork_args(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv{SERVERFORK_PATH, "--port", "0", "--bind", "127.0.0.1"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
+    return fixtures::serverfork_on_loopback(SERVERFORK_PATH, std::move(extra));
 }
 
 inline std::vector<std::string> msgclient_args(int port, std::vector<std::string> extra = {}) {
@@ -43,8 +43,5 @@ inline std::unique_ptr<probe::ServerProcess> start_server(const Schedule &s,
 // The invariants after a run, once every client is gone: the parent is alive,
 // has no child left (no zombie) and holds as many fds as at fd_baseline.
 ::testing::AssertionResult server_recovered(probe::ServerProcess &server, int fd_baseline);
-
-// Lines in text.
-std::size_t count_of(const std::string &text, const std::string &what);
 
 }  // namespace faults

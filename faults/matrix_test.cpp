@@ -7,13 +7,14 @@
 #include <functional>
 #include <string>
 
-#include "cli/args.hpp"
 #include "faults/expectations.hpp"
 #include "faults/harness.hpp"
 #include "fixtures/test_main.hpp"
+#include "fixtures/text.hpp"
 #include "probe/poll_until.hpp"
 #include "probe/proc_scan.hpp"
 #include "probe/test_client.hpp"
+#include "sys/errno_text.hpp"
 
 using namespace std::chrono_literals;
 using probe::TestClient;
@@ -80,7 +81,7 @@ void FaultMatrix::startup() {
     EXPECT_EQ(p.exit_code(), 1) << "injected: " << describe(s) << "\nstderr:\n" << p.err();
     EXPECT_TRUE(fired(state, s));
     const std::string err = p.err();
-    EXPECT_EQ(count_of(err, "\n"), 1u) << "not one line:\n" << err;
+    EXPECT_EQ(fixtures::count(err, "\n"), 1u) << "not one line:\n" << err;
     EXPECT_EQ(err.rfind("serverfork: ", 0), 0u) << err;
     EXPECT_NE(err.find(log), std::string::npos) << "expected " << log << " in:\n" << err;
 }
@@ -208,7 +209,7 @@ void FaultMatrix::client(const std::string &input, int nth) {
     } else {
         EXPECT_EQ(code, 1) << "injected: " << describe(s) << "\nstderr:\n" << c.err();
         const std::string err = c.err();
-        EXPECT_EQ(count_of(err, "\n"), 1u) << err;
+        EXPECT_EQ(fixtures::count(err, "\n"), 1u) << err;
         EXPECT_NE(err.find(log), std::string::npos) << "expected " << log << " in:\n" << err;
         if (e->log.ends_with(": ")) {
             EXPECT_NE(err.find(std::strerror(cell.error)), std::string::npos)
@@ -272,7 +273,7 @@ TEST(StartupFaults, DualStackOptionFailureNamesItAndExitsOne) {
     EXPECT_EQ(p.exit_code(), 1) << "injected: " << describe(s) << "\nstderr:\n" << p.err();
     EXPECT_TRUE(fired(state, s));
     EXPECT_EQ(p.err(),
-              "serverfork: setsockopt IPV6_V6ONLY [::]:0: " + cli::errno_text(ENOPROTOOPT) + "\n");
+              "serverfork: setsockopt IPV6_V6ONLY [::]:0: " + sys::errno_text(ENOPROTOOPT) + "\n");
 }
 
 }  // namespace
@@ -300,7 +301,7 @@ void child_alarm_fails(int nth) {
     }
     EXPECT_TRUE(fired(state, s));
     const std::string failure =
-        "serverfork: setitimer failed: " + cli::errno_text(EINVAL) + " (client 127.0.0.1:";
+        "serverfork: setitimer failed: " + sys::errno_text(EINVAL) + " (client 127.0.0.1:";
     ASSERT_TRUE(server->err_contains(failure)) << server->err();
     const std::string err = server->err();
     EXPECT_LT(err.find("Message received: two\n"), err.find(failure)) << err;
@@ -332,7 +333,7 @@ TEST(ParentFaults, AChildIsReapedWhileThePollKeepsFailing) {
     ASSERT_EQ(first.read_line(), "Hello, World!");
     state.arm_next(0);
     TestClient second(server->port());
-    ASSERT_TRUE(server->err_contains("poll failed: " + cli::errno_text(ENOMEM)));
+    ASSERT_TRUE(server->err_contains("poll failed: " + sys::errno_text(ENOMEM)));
     ASSERT_TRUE(first.send("quit\n"));
     EXPECT_EQ(first.read_line(), "Goodbye, 127.0.0.1");
     EXPECT_TRUE(server->out_contains("(127.0.0.1:" + std::to_string(first.local_port()) +
@@ -355,7 +356,7 @@ TEST(ChildFaults, WaitingToSendFailsAndTheLogNamesPoll) {
     EXPECT_TRUE(fired(state, s, 0));
     EXPECT_TRUE(fired(state, s, 1));
     EXPECT_TRUE(
-        server->err_contains("poll failed: " + cli::errno_text(ENOMEM) + " (client 127.0.0.1:"));
+        server->err_contains("poll failed: " + sys::errno_text(ENOMEM) + " (client 127.0.0.1:"));
     EXPECT_TRUE(server->out_contains("exited with status 1"));
 }
 

@@ -13,6 +13,7 @@
 
 #include "faults/harness.hpp"
 #include "fixtures/test_main.hpp"
+#include "fixtures/text.hpp"
 #include "probe/poll_until.hpp"
 #include "probe/proc_scan.hpp"
 #include "probe/test_client.hpp"
@@ -77,7 +78,7 @@ TEST(Stress, AcceptBacksOffOnRealEmfileAndServesOnceFdsFree) {
     const long ticks = cpu_ticks(server.pid()) - cpu_before;
     EXPECT_LT(ticks, 20) << "the server spins on EMFILE: " << ticks << " ticks of CPU in "
                          << seconds.count() << " s";
-    EXPECT_LT(count_of(server.err(), "EMFILE"), 40u) << "no back-off between accepts";
+    EXPECT_LT(fixtures::count(server.err(), "EMFILE"), 40u) << "no back-off between accepts";
     probe::Process raise(
         {"/usr/bin/prlimit", "--pid", std::to_string(server.pid()), "--nofile=64:1024"});
     ASSERT_EQ(raise.exit_code(), 0) << raise.err();

@@ -36,18 +36,16 @@ std::vector<std::string> client_for(int port, std::vector<std::string> extra = {
 
 // A loopback socket that listens but never accepts or replies.
 struct SilentListener {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sys::OwnFd fd = fixtures::tcp_socket();
     int port = 0;
     explicit SilentListener(int backlog = 8) {
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sockaddr_in a = fixtures::loopback_address();
         socklen_t len = sizeof a;
-        if (bind(fd, reinterpret_cast<sockaddr *>(&a), len) == 0 && listen(fd, backlog) == 0 &&
-            getsockname(fd, reinterpret_cast<sockaddr *>(&a), &len) == 0)
+        if (bind(fd.get(), reinterpret_cast<sockaddr *>(&a), len) == 0 &&
+            listen(fd.get(), backlog) == 0 &&
+            getsockname(fd.get(), reinterpret_cast<sockaddr *>(&a), &len) == 0)
             port = ntohs(a.sin_port);
     }
-    ~SilentListener() { close(fd); }
 };
 
 }  // namespace
@@ -148,14 +146,8 @@ namespace {
 // is then full and the kernel drops further SYNs. Bounded in count and time.
 bool fill_accept_queue(int port, std::vector<sys::OwnFd> &held) {
     for (int i = 0; i < 8; ++i) {
-        sys::OwnFd fd(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a.sin_port = htons(static_cast<uint16_t>(port));
-        if (connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) < 0 &&
-            errno != EINPROGRESS)
-            return false;
+        sys::OwnFd fd = fixtures::tcp_socket(SOCK_NONBLOCK);
+        if (fixtures::connect_loopback(fd, port) < 0 && errno != EINPROGRESS) return false;
         pollfd p{fd.get(), POLLOUT, 0};
         const bool connected = poll(&p, 1, 300) == 1;
         held.push_back(std::move(fd));
@@ -188,9 +180,9 @@ TEST(ClientE2E, EndlessReplyIsOneLineAndExitOne) {
     SilentListener flood;
     ASSERT_NE(flood.port, 0);
     Process client(client_for(flood.port, {"--timeout", "5"}), Process::Input::from("hello\n"));
-    pollfd p{flood.fd, POLLIN, 0};
+    pollfd p{flood.fd.get(), POLLIN, 0};
     ASSERT_EQ(poll(&p, 1, 10000), 1) << "msgclient did not connect";
-    sys::OwnFd conn(accept4(flood.fd, nullptr, nullptr, SOCK_CLOEXEC));
+    sys::OwnFd conn(accept4(flood.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
     ASSERT_TRUE(conn.valid());
     const timeval bound{10, 0};  // a client that stops reading cannot hang the test
     setsockopt(conn.get(), SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
@@ -214,9 +206,9 @@ TEST(ClientE2E, RepliesAfterEndOfInputArePrinted) {
     SilentListener late;
     ASSERT_NE(late.port, 0);
     Process client(client_for(late.port), Process::Input::from(""));
-    pollfd p{late.fd, POLLIN, 0};
+    pollfd p{late.fd.get(), POLLIN, 0};
     ASSERT_EQ(poll(&p, 1, 10000), 1) << "msgclient did not connect";
-    sys::OwnFd conn(accept4(late.fd, nullptr, nullptr, SOCK_CLOEXEC));
+    sys::OwnFd conn(accept4(late.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
     ASSERT_TRUE(conn.valid());
     const timeval bound{10, 0};
     setsockopt(conn.get(), SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
@@ -258,9 +250,9 @@ struct OneShotServer {
     std::thread thread;
     explicit OneShotServer(Serve serve)
         : thread([this, serve] {
-              pollfd p{listener.fd, POLLIN, 0};
+              pollfd p{listener.fd.get(), POLLIN, 0};
               if (poll(&p, 1, 10000) != 1) return;
-              sys::OwnFd conn(accept4(listener.fd, nullptr, nullptr, SOCK_CLOEXEC));
+              sys::OwnFd conn(accept4(listener.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
               if (conn.valid()) serve(conn.get());
           }) {}
     ~OneShotServer() { thread.join(); }
@@ -270,13 +262,14 @@ struct OneShotServer {
 // bytes come out as written) and stdin empty: what it printed, and its
 // exit code (-1 if it did not end within 10 s; it is killed then).
 std::pair<std::string, int> run_on_a_terminal(const std::vector<std::string> &argv) {
-    const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0) return {"no pty", -1};
-    const int slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    const sys::OwnFd master(posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!master.valid() || grantpt(master.get()) < 0 || unlockpt(master.get()) < 0)
+        return {"no pty", -1};
+    sys::OwnFd slave(open(ptsname(master.get()), O_RDWR | O_NOCTTY | O_CLOEXEC));
     termios t{};
-    tcgetattr(slave, &t);
+    tcgetattr(slave.get(), &t);
     cfmakeraw(&t);
-    tcsetattr(slave, TCSANOW, &t);
+    tcsetattr(slave.get(), TCSANOW, &t);
     std::vector<char *> args;
     for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
     args.push_back(nullptr);
@@ -284,20 +277,20 @@ std::pair<std::string, int> run_on_a_terminal(const std::vector<std::string> &ar
     if (pid == 0) {
         const int null = open("/dev/null", O_RDONLY);
         dup2(null, 0);
-        dup2(slave, 1);
+        dup2(slave.get(), 1);
         execv(args[0], args.data());
         _exit(127);
     }
-    close(slave);
+    slave.reset();
     std::string out;
     const auto give_up = std::chrono::steady_clock::now() + 10s;
     int status = 0;
     bool ended = false;
     while (std::chrono::steady_clock::now() < give_up) {
-        pollfd p{master, POLLIN, 0};
+        pollfd p{master.get(), POLLIN, 0};
         if (poll(&p, 1, 50) == 1) {
             char buf[4096];
-            const ssize_t n = read(master, buf, sizeof buf);
+            const ssize_t n = read(master.get(), buf, sizeof buf);
             if (n > 0) out.append(buf, static_cast<std::size_t>(n));
             if (n > 0) continue;
         }
@@ -310,7 +303,6 @@ std::pair<std::string, int> run_on_a_terminal(const std::vector<std::string> &ar
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
     }
-    close(master);
     return {out, ended && WIFEXITED(status) ? WEXITSTATUS(status) : -1};
 }
 

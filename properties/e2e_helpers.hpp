@@ -5,17 +5,21 @@
 #include <utility>
 #include <vector>
 
+#include "fixtures/loopback.hpp"
 #include "fixtures/test_main.hpp"
+#include "fixtures/text.hpp"
 #include "probe/process.hpp"
 #include "probe/server_process.hpp"
 
 namespace e2e {
 
 // serverfork on a free loopback port, with extra options.
+inline std::vector<std::string> serverfork_on_loopback(std::vector<std::string> options = {}) {
+    return fixtures::serverfork_on_loopback(SERVERFORK_PATH, std::move(options));
+}
+
 inline probe::ServerProcess start_server(std::vector<std::string> options = {}) {
-    std::vector<std::string> argv{SERVERFORK_PATH, "--port", "0", "--bind", "127.0.0.1"};
-    argv.insert(argv.end(), options.begin(), options.end());
-    return probe::ServerProcess(std::move(argv));
+    return probe::ServerProcess(serverfork_on_loopback(std::move(options)));
 }
 
 // The program's path, then args. Built forwards, not by an insert at the
@@ -35,11 +39,6 @@ inline std::vector<std::string> msgclient(std::vector<std::string> args) {
     return command(MSGCLIENT_PATH, std::move(args));
 }
 
-// Lines of text, counted.
-inline std::size_t count(const std::string &text, const std::string &what) {
-    std::size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-    return n;
-}
+using fixtures::count;
 
 }  // namespace e2e

@@ -19,6 +19,7 @@
 #include "cli/tokens.hpp"
 #include "client/options.hpp"
 #include "server/options.hpp"
+#include "sys/fd.hpp"
 
 namespace {
 
@@ -474,10 +475,10 @@ TEST(Backlog, UnsetIsTheSystemsCapAndAskedIsCappedByIt) {
 
 TEST(Backlog, SomaxconnIsReadElseTheConstant) {
     char path[] = "/tmp/somaxconn-test-XXXXXX";
-    const int fd = ::mkstemp(path);
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(::write(fd, "512\n", 4), 4);
-    ::close(fd);
+    sys::OwnFd fd(::mkstemp(path));
+    ASSERT_TRUE(fd.valid());
+    ASSERT_EQ(::write(fd.get(), "512\n", 4), 4);
+    fd.reset();
     EXPECT_EQ(server::system_somaxconn(path), 512);
     ::unlink(path);
     EXPECT_EQ(server::system_somaxconn(path), SOMAXCONN);         // gone

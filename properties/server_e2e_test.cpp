@@ -296,14 +296,10 @@ TEST(ServerE2E, AClientThatNeverReadsIsDroppedAtTheIdleTimeout) {
     // so that even under valgrind the child is soon stuck on a reply.
     auto server = e2e::start_server({"--idle-timeout", "1", "--log-level", "errors", "--reply",
                                      "echo", "--max-message", "1000"});
-    sys::OwnFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    const sys::OwnFd fd = fixtures::tcp_socket();
     const int small = 4096;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(server.port()));
-    ASSERT_EQ(::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a), 0);
+    ASSERT_EQ(fixtures::connect_loopback(fd, server.port()), 0);
     ::fcntl(fd.get(), F_SETFL, O_NONBLOCK);
     std::string lines;
     for (int i = 0; i < 8; ++i) lines += std::string(999, 'x') + "\n";  // a reply each
@@ -355,9 +351,8 @@ TEST(ServerE2E, DualStackBindServesIpv4AndIpv6) {
 
 TEST(ServerE2E, ForkFailureRepliesBusyAndKeepsServing) {
     // One fork fails (libfiu through fiu-run, no rebuild); the next succeeds.
-    probe::ServerProcess server(
-        fixtures::under_fiu_run(e2e::serverfork({"--port", "0", "--bind", "127.0.0.1"}),
-                                "enable name=sys/proc/fork,failinfo=11,onetime"));
+    probe::ServerProcess server(fixtures::under_fiu_run(
+        e2e::serverfork_on_loopback(), "enable name=sys/proc/fork,failinfo=11,onetime"));
     TestClient refused(server.port());
     EXPECT_EQ(refused.read_line(), "Error: server busy");
     EXPECT_TRUE(refused.closed_by_server());
@@ -373,11 +368,10 @@ namespace {
 // stderr), as under a supervisor or `2>&1 | logger`: a write to a pipe is
 // atomic only up to PIPE_BUF bytes.
 probe::ServerProcess start_server_logging_to_a_pipe(std::vector<std::string> options) {
-    std::vector<std::string> argv{
-        "/bin/sh",       "-c",       R"(exec 3>&1; "$0" "$@" 2>&1 >&3 3>&- | cat >&2)",
-        SERVERFORK_PATH, "--port",   "0",
-        "--bind",        "127.0.0.1"};
-    argv.insert(argv.end(), options.begin(), options.end());
+    std::vector<std::string> argv{"/bin/sh", "-c",
+                                  R"(exec 3>&1; "$0" "$@" 2>&1 >&3 3>&- | cat >&2)"};
+    for (std::string &a : e2e::serverfork_on_loopback(std::move(options)))
+        argv.push_back(std::move(a));
     return probe::ServerProcess(std::move(argv));
 }
 
@@ -516,10 +510,8 @@ namespace {
 
 // serverfork whose every fork() fails (libfiu through fiu-run).
 probe::ServerProcess start_server_that_cannot_fork(std::vector<std::string> options = {}) {
-    std::vector<std::string> argv{"--port", "0", "--bind", "127.0.0.1"};
-    argv.insert(argv.end(), options.begin(), options.end());
-    return probe::ServerProcess(fixtures::under_fiu_run(e2e::serverfork(std::move(argv)),
-                                                        "enable name=sys/proc/fork,failinfo=11"));
+    return probe::ServerProcess(fixtures::under_fiu_run(
+        e2e::serverfork_on_loopback(std::move(options)), "enable name=sys/proc/fork,failinfo=11"));
 }
 
 // Stops pid and returns once it is stopped (state T in /proc/PID/stat).
@@ -545,14 +537,9 @@ TEST(ServerE2E, ForkFailureClosesGracefullyAClientThatAlreadySentData) {
     auto server = start_server_that_cannot_fork();
     for (int i = 0; i < 3; ++i) {
         ASSERT_TRUE(stop_process(server.pid()));
-        sys::OwnFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a.sin_port = htons(static_cast<uint16_t>(server.port()));
-        const bool connected =
-            ::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 &&
-            ::send(fd.get(), "hello\nHow are you\n", 18, MSG_NOSIGNAL) == 18;
+        const sys::OwnFd fd = fixtures::tcp_socket();
+        const bool connected = fixtures::connect_loopback(fd, server.port()) == 0 &&
+                               ::send(fd.get(), "hello\nHow are you\n", 18, MSG_NOSIGNAL) == 18;
         const bool waiting = probe::accept_backlog(server.port()) == 1;
         ASSERT_EQ(::kill(server.pid(), SIGCONT), 0);
         ASSERT_TRUE(connected);
@@ -608,14 +595,12 @@ namespace {
 // A connection to the server from the local address src (any 127.x.y.z is
 // loopback), its first reply line read for the message sent.
 std::string first_reply_from(const char *src, int port, std::string_view message) {
-    sys::OwnFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    ::inet_pton(AF_INET, src, &a.sin_addr);
-    if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) return "bind failed";
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    if (::connect(fd.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
+    const sys::OwnFd fd = fixtures::tcp_socket();
+    sockaddr_in from = fixtures::loopback_address();
+    ::inet_pton(AF_INET, src, &from.sin_addr);
+    if (::bind(fd.get(), reinterpret_cast<sockaddr *>(&from), sizeof from) != 0)
+        return "bind failed";
+    if (fixtures::connect_loopback(fd, port) != 0 ||
         ::send(fd.get(), message.data(), message.size(), MSG_NOSIGNAL) < 0)
         return "connect failed";
     std::string got;

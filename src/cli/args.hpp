@@ -1,8 +1,6 @@
 // Pieces shared by both programs' command lines.
 #pragma once
 
-#include <cerrno>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,12 +24,6 @@ std::optional<long> parse_number(std::string_view s, long lo, long hi);
 // "prog: " + msg, as one line for stderr.
 inline std::string error_line(std::string_view prog, std::string_view msg) {
     return std::string(prog) + ": " + std::string(msg) + "\n";
-}
-
-// "EPIPE (Broken pipe)": the errno's name and its text, for logs.
-inline std::string errno_text(int e) {
-    const char *name = strerrordesc_np(e) ? strerrorname_np(e) : nullptr;
-    return std::string(name ? name : "E?") + " (" + std::strerror(e) + ")";
 }
 
 }  // namespace cli

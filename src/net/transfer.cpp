@@ -56,13 +56,13 @@ int send_all(int fd, std::string_view data, const Deadline &deadline,
 }
 
 int send_all(int fd, std::string_view data, std::chrono::milliseconds timeout,
-             std::string_view *failed_call, void (*before_wait)()) {
+             std::string_view *failed_call, void (*before_wait)(void *), void *arg) {
     std::optional<Deadline> deadline;
     return send_loop(
         fd, data,
         [&]() -> const Deadline & {
             if (deadline) return *deadline;
-            if (before_wait != nullptr) before_wait();
+            if (before_wait != nullptr) before_wait(arg);
             deadline = Deadline::in(timeout);
             return *deadline;
         },

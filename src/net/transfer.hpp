@@ -20,9 +20,10 @@ int send_all(int fd, std::string_view data, const Deadline &deadline,
              std::string_view *failed_call = nullptr);
 // The same within timeout, counted from the first wait: a send that does not
 // block reads no clock (the server's per-message path stays cheap). before_wait,
-// if given, is called once, before that first wait.
+// if given, is called once with arg, before that first wait.
 int send_all(int fd, std::string_view data, std::chrono::milliseconds timeout,
-             std::string_view *failed_call = nullptr, void (*before_wait)() = nullptr);
+             std::string_view *failed_call = nullptr, void (*before_wait)(void *) = nullptr,
+             void *arg = nullptr);
 
 // Waits until fd is readable, then one recv(): >0 bytes, 0 at end of stream.
 ssize_t recv_some(int fd, char *buf, std::size_t len, const Deadline &deadline);

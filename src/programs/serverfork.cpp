@@ -11,6 +11,7 @@
 #include "sys/fault.hpp"
 
 int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_alloc may end it
+    server::log::set_program("serverfork");
     server::proctitle::init(argc, argv);
     sys::fault_init();
     auto parsed = server::parse_options(argc, argv);
@@ -27,7 +28,7 @@ int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_all
     }
     auto opened = server::open_listener(options);
     if (auto *error = std::get_if<std::string>(&opened)) {
-        std::fprintf(stderr, "%s\n", error->c_str());
+        server::log::error(*error);
         return cli::exit_failure;
     }
     auto &listener = std::get<server::Listener>(opened);

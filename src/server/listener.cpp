@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "cli/args.hpp"
 #include "net/address.hpp"
+#include "sys/errno_text.hpp"
 #include "sys/net.hpp"
 
 namespace server {
@@ -15,7 +15,7 @@ namespace server {
 std::variant<Listener, std::string> open_listener(const Options &o) {
     const std::string where = net::endpoint(o.bind, o.port);
     auto fail = [&](std::string_view call) {
-        return "serverfork: " + std::string(call) + " " + where + ": " + cli::errno_text(errno);
+        return std::string(call) + " " + where + ": " + sys::errno_text(errno);
     };
 
     addrinfo hints{};
@@ -24,8 +24,8 @@ std::variant<Listener, std::string> open_listener(const Options &o) {
     addrinfo *res = nullptr;
     if (int rc = sys::getaddrinfo(o.bind.c_str(), std::to_string(o.port).c_str(), &hints, &res);
         rc != 0)
-        return "serverfork: address " + where + ": " +
-               (rc == EAI_SYSTEM ? cli::errno_text(errno) : gai_strerror(rc));
+        return "address " + where + ": " +
+               (rc == EAI_SYSTEM ? sys::errno_text(errno) : gai_strerror(rc));
     sockaddr_storage addr{};
     const socklen_t addr_len = res->ai_addrlen;
     const int family = res->ai_family;

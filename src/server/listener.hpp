@@ -15,7 +15,8 @@ struct Listener {
     int backlog = 0;       // what listen() got
 };
 
-// On failure: one line naming the address and the reason (exit status 1).
+// On failure: what failed, naming the address and the reason, for the
+// program to print (exit status 1).
 std::variant<Listener, std::string> open_listener(const Options &o);
 
 }  // namespace server

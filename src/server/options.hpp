@@ -24,7 +24,7 @@ struct Options {
     int log_flush_ms = -1;        // --log-flush; -1: the default below, 0 on a terminal
 };
 
-// How long a child holds its message lines by default (see log::hold_lines).
+// How long a child holds its message lines by default (see ChildLog).
 constexpr int default_log_flush_ms = 100;
 // --log-flush as given, else the default; 0 for a terminal, whose reader
 // watches lines as they come (stdio's rule: line-buffered on a terminal).

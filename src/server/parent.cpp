@@ -198,8 +198,8 @@ void Parent::accept_some() {
 }
 
 void Parent::spawn(sys::OwnFd conn, Peer peer) {
-    // No stdio flush first: the server writes only through log::, which
-    // holds lines only in a child, so nothing can be written twice.
+    // No stdio flush first: the server writes only through log:: and
+    // ChildLog, which holds lines only in a child, so nothing can be written twice.
     const pid_t pid = sys::fork();
     if (pid == 0) become_child(std::move(conn), peer);
     if (pid < 0) {
@@ -265,7 +265,6 @@ void Parent::become_child(sys::OwnFd conn, const Peer &peer) {
     end = std::copy_n(peer.endpoint.data(), n, end);
     proctitle::set({title, static_cast<std::size_t>(end - title)});  // no NUL: a view
     const int status = serve_client(conn.get(), peer, child_config_);
-    log::flush_held();
     // _exit: the parent's atexit handlers and stdio buffers are not ours. It
     // also closes conn (and every other fd) at once: no close() call first.
     (void)conn.release();

@@ -6,7 +6,7 @@
 #include <cerrno>
 
 #include "server/alarm.hpp"
-#include "server/log.hpp"
+#include "server/child_log.hpp"
 #include "sys/io.hpp"
 #include "sys/proc.hpp"
 
@@ -63,7 +63,6 @@ const char *install(Setup &setup) {
     int fds[2];
     if (sys::pipe(fds, O_CLOEXEC | O_NONBLOCK) < 0) return "pipe";
     setup.wake_fd = fds[0];
-    setup.wake_write = fds[1];
     wake_write_fd = fds[1];
     main_thread = true;
     sigset_t block;
@@ -90,7 +89,7 @@ void drain(const Setup &setup) {
 }
 
 int reset_in_child(const Setup &setup) {
-    if (set(SIGCHLD, SIG_DFL) < 0 || set(SIGTERM, log::end_by_signal) < 0 ||
+    if (set(SIGCHLD, SIG_DFL) < 0 || set(SIGTERM, ChildLog::end_by_signal) < 0 ||
         set(SIGINT, SIG_IGN) < 0 || set(SIGHUP, SIG_IGN) < 0)
         return -1;
     return sys::sigprocmask(SIG_SETMASK, &setup.original, nullptr);

@@ -18,7 +18,6 @@ struct Setup {
     sigset_t original;  // the mask before install()
     sigset_t wait;      // original without the four signals: for ppoll()
     int wake_fd = -1;   // readable after any of the four signals
-    int wake_write = -1;
 };
 
 // nullptr, or the call that failed ("pipe", "sigprocmask", "sigaction
@@ -27,7 +26,7 @@ const char *install(Setup &setup);
 // Empties the wake pipe; call before looking at the flags.
 void drain(const Setup &setup);
 // In a new child: default dispositions but SIGTERM's, which writes the held
-// log lines first (log::end_by_signal), the original mask. SIGPIPE stays
+// log lines first (ChildLog::end_by_signal), the original mask. SIGPIPE stays
 // ignored, and SIGINT and SIGHUP are ignored: Ctrl-C or a hang-up in a
 // terminal signals the whole group, and the parent gives children their
 // grace period. The wake pipe is

@@ -11,7 +11,7 @@
 
 using namespace std::chrono_literals;
 
-TEST(BenchLogLevel, ErrorsLevelServesTheSameAndLogsNoConnection) {
+TEST(LogLevelE2E, ErrorsLevelServesTheSameAndLogsNoConnection) {
     auto server = e2e::start_server({"--log-level", "errors"});
     {
         probe::TestClient c(server.port());

@@ -21,16 +21,16 @@ bool logs_connections(std::vector<std::string> args) {
     return std::get<server::Options>(parse(std::move(args))).log_connections;
 }
 
-TEST(BenchOptions, LogLevelDefaultsToAll) { EXPECT_TRUE(logs_connections({})); }
+TEST(LogLevelOption, LogLevelDefaultsToAll) { EXPECT_TRUE(logs_connections({})); }
 
-TEST(BenchOptions, LogLevelTakesAllAndErrors) {
+TEST(LogLevelOption, LogLevelTakesAllAndErrors) {
     EXPECT_FALSE(logs_connections({"--log-level", "errors"}));
     EXPECT_FALSE(logs_connections({"--log-level=errors"}));
     EXPECT_TRUE(logs_connections({"--log-level", "all"}));
     EXPECT_TRUE(logs_connections({"--log-level=errors", "--log-level=all"}));
 }
 
-TEST(BenchOptions, BadLogLevelIsOneUsageLineNamingIt) {
+TEST(LogLevelOption, BadLogLevelIsOneUsageLineNamingIt) {
     for (const std::string bad : {"", "ALL", "none", "quiet", "error"}) {
         const auto r = parse({"--log-level", bad});
         const auto *stop = std::get_if<cli::Stop>(&r);
@@ -40,13 +40,13 @@ TEST(BenchOptions, BadLogLevelIsOneUsageLineNamingIt) {
     }
 }
 
-TEST(BenchOptions, LogLevelNeedsAValue) {
+TEST(LogLevelOption, LogLevelNeedsAValue) {
     const auto r = parse({"--log-level"});
     ASSERT_TRUE(std::holds_alternative<cli::Stop>(r));
     EXPECT_EQ(std::get<cli::Stop>(r).exit_code, cli::exit_usage);
 }
 
-TEST(BenchOptions, HelpShowsLogLevel) {
+TEST(LogLevelOption, HelpShowsLogLevel) {
     const auto r = parse({"--help"});
     ASSERT_TRUE(std::holds_alternative<cli::Stop>(r));
     EXPECT_NE(std::get<cli::Stop>(r).text.find("--log-level LEVEL"), std::string::npos);

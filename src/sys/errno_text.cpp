@@ -1,0 +1,12 @@
+#include "sys/errno_text.hpp"
+
+#include <cstring>
+
+namespace sys {
+
+std::string errno_text(int e) {
+    const char *name = strerrordesc_np(e) ? strerrorname_np(e) : nullptr;
+    return std::string(name ? name : "E?") + " (" + std::strerror(e) + ")";
+}
+
+}  // namespace sys
