@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The comparison run: builds serverfork with and without shims (Release),
 # starts every contender once on loopback, runs msgbench against them
 # interleaved (A B C ... then B C ... A, the order turned each round) for

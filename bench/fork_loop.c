@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The machine's limit of the design's core: fork, _exit in the child,
  * waitpid in the parent, in a loop, for S seconds (after one of warm-up).
  * Prints a human line and a JSON line as msgbench does.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # forkcheck's false alarms, measured: runs every server of the gallery that
 # passes, and the clean fixture servers, RUNS times each with random seeds
 # while two CPU-bound processes compete, and counts the runs that failed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The machine's limit without fork: one process accepts, serves and closes
  * each client in turn. Only meaningful for one message per connection.
  * usage: iterative_server [PORT [ADDR]]   (default 0 127.0.0.1) */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The ceiling of the fork-per-connection design: accept, fork, close, and a
  * SIGCHLD handler that reaps with waitpid(WNOHANG) (Stevens' sigchldwaitpid).
  * No logging, no limits, no graceful shutdown.

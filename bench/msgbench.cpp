@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // msgbench: a closed-loop load generator for line servers. C clients, each
 // doing one operation at a time for S seconds after a warm-up:
 //   conn  connect, send one message, read its reply, close;

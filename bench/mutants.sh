@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # How fast forkcheck catches each broken server in fixtures/servers, and that
 # the clean ones pass.
 #   mutants.sh [BUILD_DIR] [SEED]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The comparison's figures, from DIR/results.tsv (one line per msgbench run:
 # mode, clients, contender, round, ops/s, p99 µs, errors, server CPU µs/op):
 #   DIR/summary.tsv  median, spread, p99, errors and CPU per (mode, clients, contender)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # bench/report.sh on a made-up run whose answers are known: each target's
 # ratio is paired within its round, the interval is the sign test's order
 # statistics, the verdict follows the interval, and CPU ratios point the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The message protocol at its leanest, shared by the lean C servers: one
  * "Hello, World!" per line, "Goodbye, IP" and close after "quit". */
 #ifndef BENCH_SERVE_LINES_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # One second of msgbench per mode against a serverfork started here on a free
 # loopback port: msgbench runs, counts operations and reports no error. The
 # server is stopped by its pid and reaped; none of its children may remain,

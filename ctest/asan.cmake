@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest -S ctest/asan.cmake [-DBUILD_DIR=dir] [-DJOBS=n] [-DLABELS=regex]
 #                           [-DEXCLUDE_LABELS=regex]
 #

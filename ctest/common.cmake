@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the ctest/ scripts: where the tree and the build folder are, and
 # the configure, build and test steps. Every failure ends in FATAL_ERROR, so
 # that `ctest -S` exits non-zero (it returns 0 otherwise, whatever happened).

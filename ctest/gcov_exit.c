@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Linked into coverage builds with -Wl,--wrap=_exit,--wrap=raise: a forked
    child that ends with _exit (serverfork's children, test children), or by
    raising a signal it does not catch (a child's SIGTERM handler, after it has

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest -S ctest/memcheck.cmake [-DBUILD_DIR=dir] [-DJOBS=n] [-DLABELS=regex]
 #
 # valgrind memcheck through ctest_memcheck, following every process: the test

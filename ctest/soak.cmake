@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest -S ctest/soak.cmake [-DSEED=n] [-DMAX_SUCCESS=n] [-DMAX_SIZE=n]
 #                           [-DTIME_LIMIT=seconds] [-DLABELS=a;b] [-DBUILD_DIR=dir]
 #

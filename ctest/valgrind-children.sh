@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # CTest runs this as its valgrind. CTest passes --log-file=FILE and reads only
 # FILE; with --trace-children=yes every exec'd program would reopen (truncate)
 # that one file. So each process writes FILE.<pid>, and they are joined into

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ctest: the fault-matrix table in docs/fault-injection.md must be what
 # fault_matrix_table prints (faults/expectations.cpp, checked against the shims' table).
 #   cmake -DGENERATOR=path/to/fault_matrix_table -DDOC=docs/fault-injection.md -P this

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // msgclient under send and recv failures (connect
 // is in the matrix) and a server that dies mid-session: one clear line, a
 // non-zero exit, and never a hang.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fault checks of `forkcheck --faults` as gtest tests (label faults),
 // against serverfork or the server the environment names
 // (fixtures/target_env.hpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "faults/expectations.hpp"
 
 #include <cerrno>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fault matrix: for each shim failure point and each errno a kernel
 // returns there, what serverfork or msgclient does. The matrix tests and the
 // table in docs/fault-injection.md are both made from this, and a test checks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "faults/harness.hpp"
 
 #include "probe/poll_until.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared steps of the fault tests: serverfork and msgclient started under a
 // fault schedule, and the invariants every run must keep.
 #pragma once

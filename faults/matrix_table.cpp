@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Prints the fault matrix as docs/fault-injection.md's Markdown table.
 #include <cstdio>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fault matrix: one test per (shim failure point, errno), made
 // from the shims' own table, each checking the documented behaviour
 // (faults/expectations.cpp) and that the fault really fired.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Nth-call enumeration, as SQLite tests its malloc and I/O failures: in
 // a fixed multi-client scenario, call N of one shim fails, for N = 1, 2, ...
 // until a run ends without reaching call N. After every N: the server either

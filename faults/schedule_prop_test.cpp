@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Random fault schedules (which points fail, on
 // which call, with which errno) combined with random conversations. A
 // failure shrinks to a minimal schedule; rapidcheck prints its reproduce

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Stress: real exhaustion and abuse, no injected fault.
 // Every test is bounded in time; label stress.
 #include <sys/resource.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peer addresses as the server logs them and as it greets ("Goodbye, IP"):
 // IPv4, IPv6 in brackets, and IPv4-mapped IPv6 shown as the IPv4 it is.
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A program's --help and its man page name the same options, the man page
 # renders without warnings, and its README section agrees with them:
 #   check_docs.sh PROGRAM MAN_PAGE README SECTION_HEADING all|man

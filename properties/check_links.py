@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Every relative link of the given Markdown files leads to a file that exists,
 and every #anchor to a heading of its target, as GitHub names headings.
     check_links.py FILE.md...

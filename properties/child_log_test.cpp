@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A child's log: held message lines keep their order and whole lines, are
 // written when due, before an error line and at the end, and SIGTERM does
 // not lose them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // msgclient as a real process against serverfork (and against sockets that
 // misbehave): what it prints, and its exit status, in pipes and scripts.
 #include <fcntl.h>

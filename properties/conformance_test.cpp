@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The conformance invariants as gtest properties (label properties), against
 // serverfork or the server the environment names (fixtures/target_env.hpp).
 // forkcheck runs the same invariants in-process.

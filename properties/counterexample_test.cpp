@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A counterexample as forkcheck prints it: in the suite's words, runs of
 // equal sends counted, nothing empty.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // sys::DontForkAllocator: the parent's child table lives in memory that a
 // forked child does not get, so the parent's writes cost no copy-on-write.
 #include <gtest/gtest.h>

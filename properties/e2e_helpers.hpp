@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Starting the built programs from end-to-end tests.
 #pragma once
 

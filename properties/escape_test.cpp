@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Client bytes go into the server's log: they must come out as one printable
 // line that still shows every byte.
 #include <gtest/gtest.h>

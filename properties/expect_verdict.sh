@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs forkcheck and checks its verdict, for the mutants label:
 #   expect_verdict.sh caught INVARIANT FORKCHECK [ARG]... -- SERVER [ARG]...
 #     passes only if forkcheck fails and names INVARIANT as failing; forkcheck

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fault suite drives every failure point by name from this table, so the
 // table must be complete and consistent, and each shim must really fire.
 #include <gtest/gtest.h>

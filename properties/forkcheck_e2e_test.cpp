@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // forkcheck as a user runs it: by bare name from PATH, on servers found on
 // PATH, with set-up errors told apart from failed invariants, results for
 // machines, and nothing of the server left after an interrupted run.

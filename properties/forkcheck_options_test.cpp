@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // forkcheck's command line: defaults, ranges, and the one-line usage errors.
 #include <gtest/gtest.h>
 

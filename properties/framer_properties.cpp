@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // In-process properties of the pure core: the framer gives the same messages
 // however the stream is cut, holds at most the limit, and every message gets
 // exactly one reply line.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The line framer decides what a message is: TCP may cut the stream anywhere,
 // so the messages must not depend on where, and no input may grow its buffer.
 #include <gtest/gtest.h>

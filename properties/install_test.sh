@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `cmake --install` into a scratch prefix, then the installed programs run
 # from another folder: --version, a forkcheck pass of the installed
 # serverfork, and the fault preload found beside forkcheck's bin/.

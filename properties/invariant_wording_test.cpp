@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A failure is only as useful as its sentence: for each invariant, a made-up
 // piece of evidence and the whole sentence a user reads for it (what was
 // violated, and the pids, fds, addresses, milliseconds and lines seen).

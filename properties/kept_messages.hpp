@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The framer's messages, kept: it gives views that are valid until its next
 // call, and a test collects them.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // --log-flush: a child holds its "Message received" lines and writes
 // them in blocks, yet every line reaches the log, in order, within the time
 // given, and none is lost when the client leaves or the child gets SIGTERM.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // --log-level errors: the same replies, no per-connection lines,
 // and the start and stop lines still there.
 #include <signal.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // --log-level: the per-connection logs can
 // be turned off, the default keeps every line the worksheet asks for.
 #include <gtest/gtest.h>

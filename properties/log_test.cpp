@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The server's log lines: one write each, and a log that cannot take a line
 // (a full, non-blocking pipe) neither blocks nor spins the server, nor changes
 // the errno the caller is about to report.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The command lines are an interface: scripts rely on the values taken, on
 // exit code 2 and on one "prog: ..." line that names what was wrong.
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // main for the rapidcheck suites: default case counts that keep the whole
 // ctest run short, unless RC_PARAMS says otherwise (a seed, a reproduce
 // string, a deeper run).

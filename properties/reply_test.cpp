@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One reply line per message, and the connection closes only after "quit":
 // what a client reads back is decided here.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // forkcheck's results for machines: the JUnit XML that CI servers read and
 // the JSON lines a script reads, checked by parsing them back.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // serverfork as a real process on loopback: the protocol, the forking and
 // reaping, the limits and the shutdown, as a user of the server sees them.
 #include <arpa/inet.h>

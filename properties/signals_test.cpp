@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The parent's wake-up: a signal taken on another thread (fiu-run's control
 // thread does not block SIGCHLD) must still wake the parent's ppoll, through
 // the pipe; on the parent's own thread the interrupted ppoll is the wake-up.

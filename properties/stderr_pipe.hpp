@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Points stderr at a non-blocking pipe for a test's duration, to read back
 // what the server's log functions wrote.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Pieces shared by both programs' command lines.
 #pragma once
 

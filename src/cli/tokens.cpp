@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "cli/tokens.hpp"
 
 #include <algorithm>

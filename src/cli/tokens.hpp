@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Splits a command line into long options and operands, the GNU way:
 // "--name value" or "--name=value", "--" ends options, "-h" is "--help";
 // "--version" stops with "PROG VERSION" (exit 0).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "client/connect.hpp"
 
 #include <netdb.h>

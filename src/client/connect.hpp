@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Connecting to HOST:PORT by name or address, each address in turn.
 #pragma once
 

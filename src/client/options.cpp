@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "client/options.hpp"
 
 #include "cli/tokens.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // msgclient's command line.
 #pragma once
 

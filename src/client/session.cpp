@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "client/session.hpp"
 
 #include <sys/socket.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A client session: each input line is sent, its one reply read and printed.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Plays a scenario against a running server: connects every client, makes
 // their sends in the scenario's interleaving (with its pauses), leaves as
 // each client's plan says, and collects what each client received.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "conformance/fault_checks.hpp"
 
 #include <dirent.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fault checks of `forkcheck --faults`: the unmodified server under
 // libfiu's POSIX preload (fiu-run -x), with faults a real kernel can cause in
 // accept, fork, recv and send. Each says, on failure, what was injected,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // rapidcheck generators for what clients do: messages (empty, printable,
 // arbitrary bytes with NUL and CR, at and far beyond the limit, quit), line
 // endings, cuts into sends, pauses, early disconnects, concurrent clients.

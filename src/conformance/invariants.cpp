@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "conformance/invariants.hpp"
 
 #include <rapidcheck.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The invariants a forking message server must keep. Each generates cases
 // (what clients do) with a rapidcheck generator, apart from running them, so
 // that shrinking and replaying a case walk the generator's tree without

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The parent's open-fd count returns to its baseline, and no child holds the
 // listening socket.
 #include <chrono>

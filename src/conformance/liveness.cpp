@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // While one client stays connected and others come and go, a fresh client is
 // served at once, and one client's early disconnect or reset never changes
 // another client's replies.

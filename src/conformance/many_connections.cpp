@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One server through many connections, one after another and several open at
 // a time: every few connections, once all have ended, the server has no child
 // left and its parent's descriptors are back to where they were. Catches what

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The model: what a conforming server replies to a client's messages,
 // computed from the messages as generated (not by framing the stream again).
 #pragma once

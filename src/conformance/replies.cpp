@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Every complete message gets exactly one reply, in order, with the right
 // content, for every client that stays; nothing else is sent; the server
 // closes after the goodbye (and, after our half-close, once it has answered

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "conformance/report.hpp"
 
 #include <tinyxml2.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // forkcheck's results for machines: JUnit XML (one testsuite for the run,
 // one testcase per invariant) and JSON (one object per line).
 #pragma once

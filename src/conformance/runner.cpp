@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "conformance/runner.hpp"
 
 #include <rapidcheck.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Runs one invariant in this process: cases drawn from its rapidcheck
 // generator, then shrinking to a minimal failing case along the generator's
 // tree, with progress as it goes and a verdict in words. A case is run only

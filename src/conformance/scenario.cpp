@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "conformance/scenario.hpp"
 
 #include "protocol/escape.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What clients do in a property case: each client's messages, how its byte
 // stream is cut into sends, the pauses between them, and how it leaves.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A stateful model test: Connect, Send(chunk), Read, HalfClose, Reset and
 // Quit over several clients, each step checked against a model of the
 // replies each client is owed. Reference profile only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "conformance/wording.hpp"
 
 #include "conformance/invariants.hpp"

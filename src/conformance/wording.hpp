@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The sentences an invariant fails with, built from its evidence alone (pids,
 // fds, milliseconds, expected and received lines), so that each can be
 // checked on a made-up case without a server.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Once every client is gone the server has no child left: a child that has
 // ended is reaped at once, and none outlives its client.
 #include "conformance/zombies.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Waiting for a server's children to go once its clients have left, deciding
 // as soon as the evidence is certain.
 #pragma once

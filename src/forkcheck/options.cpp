@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "forkcheck/options.hpp"
 
 #include "cli/tokens.hpp"

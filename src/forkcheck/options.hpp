@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // forkcheck's command line.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "inject/schedule.hpp"
 
 #include <fcntl.h>

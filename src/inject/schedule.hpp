@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A fault schedule: which shim calls fail, counted across the whole process
 // tree (a server and all its children share one counter per point), and the
 // shared state file where the preload records calls and firings.

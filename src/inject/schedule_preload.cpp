@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // LD_PRELOAD library: applies a fault schedule (see schedule.hpp) to the
 // program's libfiu points with fiu_enable_external and one counter per point
 // in a shared file, so "the Nth call" counts across fork(): FIU_ONETIME

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Socket addresses as people read them.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A point in monotonic time that waits are bounded by.
 #pragma once
 

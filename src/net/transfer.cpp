@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "net/transfer.hpp"
 
 #include <poll.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The loops around recv and send: EINTR retried, short sends completed,
 // every wait bounded by a deadline. Return -1 with errno on failure
 // (ETIMEDOUT when the deadline passes).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Synchronisation for tests: poll a condition until it holds or time is up.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "probe/proc_scan.hpp"
 
 #include <dirent.h>

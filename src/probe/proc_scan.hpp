@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What /proc says about processes. /proc/PID/task/*/children is missing on
 // some kernels, so children are found by scanning every /proc/*/stat.
 #pragma once

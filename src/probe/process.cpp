@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "probe/process.hpp"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A process started by a check or a test, in a process group of its own, its
 // stdout and stderr captured. The destructor kills the whole group and reaps
 // the leader, whatever the caller did, so nothing outlives a failing check.

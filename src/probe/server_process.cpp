@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "probe/server_process.hpp"
 
 #include <sys/wait.h>

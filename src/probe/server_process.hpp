@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The server under test as a process: started on a free loopback port (the
 // caller passes --port 0), ready once it prints its listening line.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "probe/target.hpp"
 
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The server under test: the project's serverfork, or any implementation of
 // the protocol, started from its command line (searched on PATH, never
 // through a shell; "{port}" is replaced by a free port).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "probe/test_client.hpp"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A raw TCP client for tests: sends exact bytes, reads reply lines with
 // deadlines, half-closes, resets. Never raises SIGPIPE.
 #pragma once

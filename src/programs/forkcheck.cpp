@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // forkcheck: runs the conformance invariants (and, with --faults, the fault
 // checks) in this process against any server command, and prints a verdict
 // per invariant; JUnit XML and JSON for machines.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // msgclient: sends lines to a message server and prints its replies.
 #include <unistd.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // serverfork: the worksheet's forking message server, done right.
 #include <cstdio>
 #include <variant>

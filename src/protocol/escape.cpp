@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "protocol/escape.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Makes client bytes safe to print in a log line.
 #pragma once
 

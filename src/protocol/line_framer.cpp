@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "protocol/line_framer.hpp"
 
 #include <algorithm>

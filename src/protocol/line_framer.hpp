@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cuts a byte stream into messages: lines ending in "\n", one "\r" before it
 // removed. Holds at most max+1 bytes whatever the input.
 #pragma once

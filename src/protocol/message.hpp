@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a client sent, as the framer cut it, and the protocol's settings.
 #pragma once
 

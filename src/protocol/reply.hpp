@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The reply rules: exactly one reply line per message.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "server/alarm.hpp"
 
 #include <sys/time.h>

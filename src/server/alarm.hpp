@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A child's idle and log-flush timer: SIGALRM, whose handler (installed by
 // signals::install without SA_RESTART, and inherited) interrupts the child's
 // blocking recv() with EINTR. It replaces SO_RCVTIMEO, whose kernel timer is

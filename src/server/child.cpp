@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "server/child.hpp"
 
 #include <limits.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a child does with its one client: read messages, reply to each,
 // until quit, end of input, an error or the idle timeout.
 #pragma once

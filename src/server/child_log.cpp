@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "server/child_log.hpp"
 
 #include <limits.h>

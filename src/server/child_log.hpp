@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A child's stderr: its "Message received" lines and its error lines.
 //
 // One write() per message costs about a tenth of a lockstep round trip, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "server/listener.hpp"
 
 #include <netdb.h>

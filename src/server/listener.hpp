@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The listening socket: bound, listening, non-blocking, close-on-exec.
 #pragma once
 

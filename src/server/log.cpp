@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "server/log.hpp"
 
 #include <sys/uio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The server's two logs: events on stdout (the worksheet's "Server: ..."
 // lines) and messages and errors on stderr. Each write holds whole lines, so
 // lines from concurrent children do not interleave.

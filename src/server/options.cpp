@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "server/options.hpp"
 
 #include <arpa/inet.h>

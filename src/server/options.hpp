@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // serverfork's command line.
 #pragma once
 

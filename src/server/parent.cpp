@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "server/parent.hpp"
 
 #include <sys/wait.h>

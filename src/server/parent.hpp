@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The listening parent: accepts, forks a child per connection, reaps, obeys
 // --max-children, and shuts down gracefully on SIGTERM, SIGINT or SIGHUP.
 #pragma once

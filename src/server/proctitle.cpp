@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "server/proctitle.hpp"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Rewrites what ps shows for this process, so that `ps -f` tells the
 // listening parent from each child and whom that child serves.
 #pragma once

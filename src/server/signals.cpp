@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "server/signals.hpp"
 
 #include <fcntl.h>

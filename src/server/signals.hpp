@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The parent's signals. SIGCHLD, SIGTERM, SIGINT and SIGHUP stay blocked
 // except while the parent waits in ppoll() with the wait mask, and their handlers only set
 // the flags below: on the parent's thread that interrupts the ppoll(); on

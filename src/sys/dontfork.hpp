@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An allocator of memory that fork() does not copy (MADV_DONTFORK): for the
 // parent's own tables. A page the parent writes while a child shares it
 // costs a copy-on-write fault; a page no child has costs none.

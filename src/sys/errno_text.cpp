@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sys/errno_text.hpp"
 
 #include <cstring>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // An errno as the programs print it.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sys/fault.hpp"
 
 #include <cerrno>

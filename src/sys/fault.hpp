@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Failure points of the syscall shims: a table of names and the errnos a real
 // kernel returns there. The fault suite iterates over this table.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A move-only owner of a file descriptor, closed once by its destructor.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sys/io.hpp"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // File-descriptor syscalls, each behind its failure point.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sys/net.hpp"
 
 #include <fcntl.h>

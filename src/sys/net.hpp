@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Socket syscalls, each behind its failure point. Return and errno exactly as
 // the call itself; never print.
 #pragma once

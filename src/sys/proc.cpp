@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "sys/proc.hpp"
 
 #include <sys/wait.h>

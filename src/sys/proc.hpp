@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Process and signal syscalls, each behind its failure point.
 #pragma once
 
