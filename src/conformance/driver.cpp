@@ -35,8 +35,8 @@ struct Player {
     Observed seen;
 };
 
-// The reply to a line the client awaits, within reply_limit, or nothing
-// (held: what the server's side showed, if the reply was held back).
+}  // namespace
+
 std::optional<std::string> await_line(probe::TestClient &c, int port, std::string &held) {
     using clock = std::chrono::steady_clock;
     auto since = clock::time_point::max();
@@ -54,8 +54,9 @@ std::optional<std::string> await_line(probe::TestClient &c, int port, std::strin
     return line;
 }
 
-
-}  // namespace
+std::string why_not_awaited(const probe::TestClient &c, const std::string &held) {
+    return c.why_no_line() + wording::held_back(held, held_back_settle);
+}
 
 Run play(const Scenario &s, const probe::Target &t, int port,
          const std::function<void()> &between) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,14 @@ Run play(const Scenario &s, const probe::Target &t, int port,
 // n clients connect one after another, each is served one message, then all
 // close in the same instant (their children end together).
 void burst(const probe::Target &t, int port, int n);
+
+// The reply to a line client c awaits from the server on port, within 5 s,
+// or nothing; nothing sooner once the server's side shows the reply held
+// back (the line read, a process blocked reading the connection for more,
+// for 200 ms): held then says what it showed, for why_not_awaited().
+std::optional<std::string> await_line(probe::TestClient &c, int port, std::string &held);
+// Why await_line gave nothing, in words.
+std::string why_not_awaited(const probe::TestClient &c, const std::string &held);
 
 // Sends message on c and waits for its reply: "" once it comes, else why not,
 // in words about who ("a fresh client"). Decided sooner when the server is

@@ -35,7 +35,9 @@ Holder listener_kept_by(pid_t child) {
 Holder listener_kept_while_serving(const probe::Target &t, const probe::ServerProcess &server) {
     probe::TestClient witness(server.port());
     const bool worksheet = t.profile == probe::Profile::worksheet;
-    if (!witness.send(worksheet ? "here" : "here\n") || !witness.read_line(5s)) return {};
+    std::string held;
+    if (!witness.send(worksheet ? "here" : "here\n") || !await_line(witness, server.port(), held))
+        return {};
     Holder holder;
     for (const auto &child : server.children()) {
         if (child.state == 'Z') continue;

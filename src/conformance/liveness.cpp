@@ -20,9 +20,9 @@ void liveness_and_isolation(const probe::Target &t, const Scenario &s) {
     // "several windows" experiment.
     probe::TestClient stays(server->port());
     const bool worksheet = t.profile == probe::Profile::worksheet;
-    if (!stays.send(worksheet ? "here" : "here\n") ||
-        !stays.read_line(std::chrono::seconds(5)).has_value())
-        violated(wording::first_client_unserved("here", stays.why_no_line()));
+    std::string held;
+    if (!stays.send(worksheet ? "here" : "here\n") || !await_line(stays, server->port(), held))
+        violated(wording::first_client_unserved("here", why_not_awaited(stays, held)));
 
     const Run run = play(s, t, server->port());
     for (std::size_t i = 0; i < s.clients.size(); ++i) {
@@ -45,8 +45,8 @@ void liveness_and_isolation(const probe::Target &t, const Scenario &s) {
     const std::string trouble = fresh_client_trouble(t, *server, std::chrono::seconds(3));
     if (!trouble.empty()) violated(wording::while_another_stayed(trouble));
     if (!stays.send(worksheet ? "still here" : "still here\n") ||
-        !stays.read_line(std::chrono::seconds(5)))
-        violated(wording::stayer_unserved("still here", stays.why_no_line()));
+        !await_line(stays, server->port(), held))
+        violated(wording::stayer_unserved("still here", why_not_awaited(stays, held)));
 }
 
 }  // namespace conformance

@@ -135,16 +135,12 @@ std::string no_reply_within(const std::string &who, std::chrono::milliseconds li
 
 std::string send_failed(std::size_t nth) { return "send " + std::to_string(nth) + " failed"; }
 
-namespace {
-
 std::string held_back(const std::string &held, std::chrono::milliseconds settle) {
     if (held.empty()) return {};
     return ": the reply was held back: the server had read the line, and " + held +
            " waited on the connection for more for " + std::to_string(settle.count()) +
            " ms without sending anything (an unflushed buffer?)";
 }
-
-}  // namespace
 
 std::string no_reply_in_lockstep(const std::string &message, const std::string &why_no_line,
                                  const std::string &held, std::chrono::milliseconds settle) {

@@ -74,6 +74,9 @@ std::string no_reply_within(const std::string &who, std::chrono::milliseconds li
 
 // What kept a client of a scenario from its replies (Observed::trouble).
 std::string send_failed(std::size_t nth);
+// ": the reply was held back: ..." when held says what the server's side
+// showed (see no_reply_in_lockstep), else "".
+std::string held_back(const std::string &held, std::chrono::milliseconds settle);
 // held: the server's side while the reply did not come, when it showed the
 // reply held back ("pid 4242 (./server) in read(4)", for settle), else "".
 std::string no_reply_in_lockstep(const std::string &message, const std::string &why_no_line,
