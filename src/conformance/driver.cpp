@@ -81,8 +81,8 @@ Run play(const Scenario &s, const probe::Target &t, int port,
             p.seen.replies.push_back(*reply);
             return;
         }
-        p.seen.trouble = wording::no_reply_in_lockstep(m.bytes, p.conn->why_no_line(), held,
-                                                       held_back_settle);
+        p.seen.trouble =
+            wording::no_reply_in_lockstep(m.bytes, p.conn->why_no_line(), held, held_back_settle);
     };
 
     int paused_ms = 0;

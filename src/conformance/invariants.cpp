@@ -35,8 +35,7 @@ void showValue(const Case &c, std::ostream &os) { os << c.show(); }
 
 const std::vector<Invariant> &invariants() {
     static const std::vector<Invariant> all = {
-        {"replies", "every complete message gets exactly one reply, in order",
-         scenarios<replies>},
+        {"replies", "every complete message gets exactly one reply, in order", scenarios<replies>},
         {"no-zombies", "every child that ends is reaped; none outlives its client",
          scenarios<no_zombies>},
         {"no-leaks", "the parent closes each connection; no child keeps the listener",

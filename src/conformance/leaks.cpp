@@ -30,6 +30,21 @@ Holder listener_kept_by(pid_t child) {
     return {};
 }
 
+// Whether child still holds the listener once it is past its set-up: seen
+// waiting for its client's bytes, or after grace.
+bool keeps_listener(pid_t child, std::chrono::milliseconds grace) {
+    bool held = true;
+    probe::poll_until(
+        [&] {
+            // Waiting before the look: a listener it holds then, it keeps.
+            const bool serving = !probe::awaiting_input(child).empty();
+            held = probe::holds_listening_socket(child);
+            return !held || serving;
+        },
+        grace);
+    return held;
+}
+
 // A child that has answered its client is past its set-up: if it still holds
 // the listener (for catch_up_grace, in case it closes it just then), it keeps it.
 Holder listener_kept_while_serving(const probe::Target &t, const probe::ServerProcess &server) {
@@ -41,9 +56,7 @@ Holder listener_kept_while_serving(const probe::Target &t, const probe::ServerPr
     Holder holder;
     for (const auto &child : server.children()) {
         if (child.state == 'Z') continue;
-        if (!probe::poll_until([&] { return !probe::holds_listening_socket(child.pid); },
-                               catch_up_grace))
-            holder = listener_kept_by(child.pid);
+        if (keeps_listener(child.pid, catch_up_grace)) holder = listener_kept_by(child.pid);
         if (holder) break;
     }
     return holder;
@@ -58,27 +71,23 @@ void no_leaks(const probe::Target &t, const Scenario &s) {
         violated(wording::listener_kept_after_reply(*holder));
     Holder holder;
     play(s, t, server->port(), [&] {
-        // Every client is connected now: let the server fork for each.
-        probe::poll_until([&] { return server->children().size() >= s.clients.size(); }, 2s);
+        // Every client is connected now: let the server fork for each (some
+        // children may have ended already, after a goodbye).
+        probe::poll_until(
+            [&] { return server->children().size() >= s.clients.size() || idle(*server); }, 2s);
         for (const auto &child : server->children()) {
             // A child fresh from fork() holds it until it gets to close it.
-            const bool lets_go = probe::poll_until(
-                [&] { return !probe::holds_listening_socket(child.pid); }, set_up_grace);
-            if (!lets_go && !holder) holder = listener_kept_by(child.pid);
+            if (!holder && child.state != 'Z' && keeps_listener(child.pid, set_up_grace))
+                holder = listener_kept_by(child.pid);
         }
     });
     if (holder) violated(wording::listener_kept_while_serving(*holder, set_up_grace));
     // Every connection accepted and its child ended (zombies hold no fds and
-    // are another invariant's business), then count; a parent preempted
-    // between fork() and close() gets catch_up_grace to catch up.
+    // are another invariant's business), then count once the parent is idle.
     const auto count = [&](const std::string &when) {
         children_left(*server, false);
-        std::map<int, std::string> now;
-        if (probe::poll_until(
-                [&] { return (now = probe::open_fds(server->pid())).size() <= before.size(); },
-                catch_up_grace))
-            return;
-        violated(wording::fds_gained(when, server->pid(), before, now));
+        if (const auto now = fds_kept(*server, before))
+            violated(wording::fds_gained(when, server->pid(), before, *now));
     };
     count(wording::when_clients_left());
     if (s.burst == 0) return;

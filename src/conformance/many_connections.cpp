@@ -12,6 +12,7 @@
 
 #include "conformance/driver.hpp"
 #include "conformance/invariants.hpp"
+#include "conformance/wording.hpp"
 #include "conformance/zombies.hpp"
 #include "probe/poll_until.hpp"
 #include "probe/proc_scan.hpp"
@@ -61,19 +62,10 @@ void many_connections(const probe::Target &t, const Connections &plan) {
         for (; !open.empty(); open.pop_front()) end(open.front(), worksheet);
         if (const std::string why = children_left(*server); !why.empty())
             violated(after(k) + ", once all had ended, " + why);
-        std::map<int, std::string> now;
-        if (probe::poll_until(
-                [&] { return (now = probe::open_fds(server->pid())).size() <= before.size(); },
-                catch_up_grace))
-            return;
-        std::string extra;
-        for (const auto &[fd, what] : now)
-            if (!before.contains(fd))
-                extra += (extra.empty() ? "" : "; ") + ("fd " + std::to_string(fd) + ": " + what);
-        violated(after(k) + ", once all had ended and their children were gone, the parent (pid " +
-                 std::to_string(server->pid()) + ") had " + std::to_string(now.size()) +
-                 " open fds, " + std::to_string(before.size()) +
-                 " before any client came; new: " + extra);
+        if (const auto now = fds_kept(*server, before))
+            violated(
+                wording::fds_gained(after(k) + ", once all had ended and their children were gone",
+                                    server->pid(), before, *now));
     };
     for (int k = 1; k <= plan.count; ++k) {
         if (static_cast<int>(open.size()) >= plan.open_at_once) {

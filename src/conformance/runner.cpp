@@ -29,8 +29,7 @@ struct Place {
 std::string text_of(const Place &p) {
     std::string s = p.name + ":" + std::to_string(p.seed) + ":" + std::to_string(p.draw) + ":" +
                     std::to_string(p.size) + ":";
-    for (std::size_t i = 0; i < p.path.size(); ++i)
-        s += (i ? "." : "") + std::to_string(p.path[i]);
+    for (std::size_t i = 0; i < p.path.size(); ++i) s += (i ? "." : "") + std::to_string(p.path[i]);
     return s;
 }
 
@@ -192,8 +191,8 @@ Verdict run_invariant(const Invariant &inv, const probe::Target &t, const Settin
         }
         const int size = std::min(max_size, size_for(passed, s.max_success) + discarded / 10);
         const auto found = cases(stream.split(), size);
-        progress.running(inv.name, "case " + std::to_string(passed + 1) + "/" +
-                                       std::to_string(s.max_success));
+        progress.running(
+            inv.name, "case " + std::to_string(passed + 1) + "/" + std::to_string(s.max_success));
         auto o = play(found);
         if (o.kind == Outcome::Kind::discard) {
             if (++discarded > 10 * s.max_success) {

@@ -51,7 +51,7 @@ std::string children_left(const probe::ServerProcess &server, bool zombies) {
             }
             if (live.empty() && zombie_since.empty() && probe::accept_backlog(server.port()) <= 0) {
                 if (childless_since == never) childless_since = now;
-                return now - childless_since >= settled;
+                return now - childless_since >= settled || idle(server);
             }
             childless_since = never;
             if (now - start >= live_child_bound && !live.empty()) {
@@ -62,6 +62,28 @@ std::string children_left(const probe::ServerProcess &server, bool zombies) {
         },
         live_child_bound + zombie_grace + std::chrono::seconds(1));
     return why;
+}
+
+bool idle(const probe::ServerProcess &server) {
+    return !probe::awaiting_clients(server.pid()).empty() &&
+           probe::accept_backlog(server.port()) <= 0;
+}
+
+std::optional<std::map<int, std::string>> fds_kept(const probe::ServerProcess &server,
+                                                   const std::map<int, std::string> &before) {
+    std::map<int, std::string> now;
+    bool back = false;
+    probe::poll_until(
+        [&] {
+            // Idle before and after the count: no fd could change in between.
+            const bool was_idle = idle(server);
+            now = probe::open_fds(server.pid());
+            back = now.size() <= before.size();
+            return back || (was_idle && idle(server));
+        },
+        catch_up_grace);
+    if (back) return std::nullopt;
+    return now;
 }
 
 void no_zombies(const probe::Target &t, const Scenario &s) {

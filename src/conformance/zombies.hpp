@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "probe/server_process.hpp"
@@ -30,5 +32,15 @@ inline constexpr std::chrono::milliseconds live_child_bound{5000};
 // children once live_child_bound has passed. With zombies false, only live
 // children are waited for (zombies hold no fds).
 std::string children_left(const probe::ServerProcess &server, bool zombies = true);
+
+// Whether the server has finished with every connection it accepted: none
+// waits in its accept queue and it is blocked waiting for the next client.
+bool idle(const probe::ServerProcess &server);
+
+// The parent's open fds, if it keeps more than `before` once it has
+// finished with its connections (seen idle, or after catch_up_grace); nullopt
+// as soon as it is back to `before`.
+std::optional<std::map<int, std::string>> fds_kept(const probe::ServerProcess &server,
+                                                   const std::map<int, std::string> &before);
 
 }  // namespace conformance

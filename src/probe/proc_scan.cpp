@@ -189,14 +189,50 @@ int accept_backlog(int port) {
     return backlog;
 }
 
-std::string blocked_in_wait(pid_t pid) {
+namespace {
+
+// The blocking calls forkcheck tells apart, and what a process in one waits for.
+enum class Waits { child, client, input, either };
+struct Call {
+    long number;
+    const char *name;
+    Waits waits;
+};
+constexpr Call calls[] = {
+    {SYS_wait4, "wait4", Waits::child},
+    {SYS_waitid, "waitid", Waits::child},
+    {SYS_accept, "accept", Waits::client},
+    {SYS_accept4, "accept4", Waits::client},
+    {SYS_pause, "pause", Waits::client},
+    {SYS_rt_sigsuspend, "rt_sigsuspend", Waits::client},
+    {SYS_read, "read", Waits::input},
+    {SYS_readv, "readv", Waits::input},
+    {SYS_recvfrom, "recvfrom", Waits::input},
+    {SYS_recvmsg, "recvmsg", Waits::input},
+    {SYS_poll, "poll", Waits::either},
+    {SYS_ppoll, "ppoll", Waits::either},
+    {SYS_select, "select", Waits::either},
+    {SYS_pselect6, "pselect6", Waits::either},
+    {SYS_epoll_wait, "epoll_wait", Waits::either},
+    {SYS_epoll_pwait, "epoll_pwait", Waits::either},
+};
+
+// The call pid is blocked in, if it waits for one of what; "" if it is
+// running or in another call.
+std::string blocked_in(pid_t pid, Waits what, Waits also) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/syscall");
-    long call = -1;
-    if (!(f >> call)) return {};  // "running", or not readable
-    if (call == SYS_wait4) return "wait4";
-    if (call == SYS_waitid) return "waitid";
+    long number = -1;
+    if (!(f >> number)) return {};  // "running", or not readable
+    for (const Call &c : calls)
+        if (c.number == number && (c.waits == what || c.waits == also)) return c.name;
     return {};
 }
+
+}  // namespace
+
+std::string blocked_in_wait(pid_t pid) { return blocked_in(pid, Waits::child, Waits::child); }
+std::string awaiting_clients(pid_t pid) { return blocked_in(pid, Waits::client, Waits::either); }
+std::string awaiting_input(pid_t pid) { return blocked_in(pid, Waits::input, Waits::either); }
 
 std::string reading_drained_connection(int server_port, int client_port) {
     const auto port_of = [](const std::string &hex) {
@@ -230,8 +266,8 @@ std::string reading_drained_connection(int server_port, int client_port) {
         const ssize_t n =
             readlink((dir + "/fd/" + std::to_string(fd)).c_str(), target, sizeof target - 1);
         if (n > 0 && std::string(target, static_cast<std::size_t>(n)) == socket)
-            who = "pid " + std::to_string(pid) + " (" + cmdline(static_cast<pid_t>(pid)) +
-                  ") in " + name + "(" + std::to_string(fd) + ")";
+            who = "pid " + std::to_string(pid) + " (" + cmdline(static_cast<pid_t>(pid)) + ") in " +
+                  name + "(" + std::to_string(fd) + ")";
     });
     return who;
 }

@@ -37,6 +37,15 @@ int accept_backlog(int port);
 // "wait4" or "waitid" if pid is blocked in that call now, else "" (from
 // /proc/PID/syscall, which shows the call a sleeping process is in).
 std::string blocked_in_wait(pid_t pid);
+// The call pid is blocked in if it is one a server waits in for a new
+// client ("accept", "accept4", "poll", "select", "epoll_wait", ...), else "".
+// A parent seen there with nothing in its accept queue has finished with
+// every connection it accepted.
+std::string awaiting_clients(pid_t pid);
+// The call pid is blocked in if it is one a child waits in for its client's
+// next bytes ("read", "recvfrom", "poll", ...), else "": a child seen there
+// is past its set-up.
+std::string awaiting_input(pid_t pid);
 // On the server's side of the connection between local port server_port and
 // peer port client_port: once everything the client sent has been read (the
 // socket's receive queue is empty), the process that is blocked reading that
