@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <sstream>
 
 #include "probe/server_process.hpp"
@@ -129,128 +130,155 @@ std::map<std::string, std::string> split_reproduce(const std::string &text, bool
     return out;
 }
 
-Verdict run_invariant(const Invariant &inv, const probe::Target &t, const Settings &s,
-                      Progress &progress) {
-    const auto start = clock::now();
-    const auto deadline = start + s.time_limit;
-    Verdict v;
-    v.name = std::string(inv.name);
-    const auto cases = inv.cases(t);
-    const auto finish = [&] {
-        v.seconds = std::chrono::duration<double>(clock::now() - start).count();
-        return v;
-    };
-    const auto fail_with = [&](const rc::Shrinkable<Case> &c, const Place &p, std::string why) {
+namespace {
+
+void fail_with(Verdict &v, const rc::Shrinkable<Case> &c, const Place &p, std::string why) {
+    v.kind = Verdict::Kind::fail;
+    v.reason = std::move(why);
+    v.counterexample = lines_of(c.value().show());
+    v.reproduce = text_of(p);
+}
+
+// Walks the generator's tree to the case of text, then runs it once.
+void replay(Verdict &v, const rc::Gen<Case> &cases, const std::string &text, Progress &progress) {
+    v.replayed = true;
+    Place place;
+    if (!place_of(text, place) || place.name != v.name) {
         v.kind = Verdict::Kind::fail;
-        v.reason = std::move(why);
-        v.counterexample = lines_of(c.value().show());
-        v.reproduce = text_of(p);
-    };
-
-    Place place{v.name, s.seed, 0, 0, {}};
-    if (!s.reproduce.empty()) {
-        // Replay: walk the generator's tree to the case, then run it once.
-        v.replayed = true;
-        if (!place_of(s.reproduce, place) || place.name != inv.name) {
-            v.kind = Verdict::Kind::fail;
-            v.reason = "could not replay: '" + s.reproduce + "' is not a case of " + v.name;
-            return finish();
-        }
-        rc::Random stream(place.seed), random;
-        for (int i = 0; i <= place.draw; ++i) random = stream.split();
-        auto node = cases(random, place.size);
-        for (const auto step : place.path) {
-            auto shrinks = node.shrinks();
-            for (std::size_t i = 0; i < step; ++i) shrinks.next();
-            auto next = shrinks.next();
-            if (!next) {
-                v.kind = Verdict::Kind::fail;
-                v.reason = "could not replay: '" + s.reproduce +
-                           "' leads to no case of this forkcheck's " + v.name;
-                return finish();
-            }
-            node = std::move(*next);
-        }
-        progress.running(inv.name, "replaying the minimal case");
-        v.cases = 1;
-        if (auto o = play(node); o.failed()) fail_with(node, place, std::move(o.reason));
-        return finish();
+        v.reason = "could not replay: '" + text + "' is not a case of " + v.name;
+        return;
     }
+    rc::Random stream(place.seed), random;
+    for (int i = 0; i <= place.draw; ++i) random = stream.split();
+    auto node = cases(random, place.size);
+    for (const auto step : place.path) {
+        auto shrinks = node.shrinks();
+        for (std::size_t i = 0; i < step; ++i) shrinks.next();
+        auto next = shrinks.next();
+        if (!next) {
+            v.kind = Verdict::Kind::fail;
+            v.reason =
+                "could not replay: '" + text + "' leads to no case of this forkcheck's " + v.name;
+            return;
+        }
+        node = std::move(*next);
+    }
+    progress.running(v.name, "replaying the minimal case");
+    v.cases = 1;
+    if (auto o = play(node); o.failed()) fail_with(v, node, place, std::move(o.reason));
+}
 
-    // Search: cases of growing size until one fails or max_success pass.
-    rc::Random stream(s.seed);
-    int passed = 0, discarded = 0;
-    const std::string limit = std::to_string(s.time_limit.count()) + " s";
-    for (int draw = 0; passed < s.max_success; ++draw) {
-        if (clock::now() >= deadline) {
+// Takes the first smaller case that still fails, until none does; then runs
+// the minimal case again to tell a timing-dependent failure.
+void shrink(Verdict &v, rc::Shrinkable<Case> best, Place place, Outcome o,
+            const std::function<bool()> &out_of_time, const std::string &limit,
+            Progress &progress) {
+    int tried = 0;
+    bool stopped = false;
+    auto shrinks = best.shrinks();
+    for (std::size_t i = 0; auto next = shrinks.next();) {
+        if (out_of_time()) {
+            stopped = true;
+            break;
+        }
+        progress.running(v.name, "shrinking, step " + std::to_string(place.path.size() + 1) + " (" +
+                                     std::to_string(++tried) + " smaller cases tried)");
+        if (auto smaller = play(*next); smaller.failed()) {
+            best = std::move(*next);
+            o = std::move(smaller);
+            place.path.push_back(i);
+            shrinks = best.shrinks();
+            i = 0;
+        } else {
+            ++i;
+        }
+    }
+    v.shrinks = static_cast<int>(place.path.size());
+    fail_with(v, best, place, std::move(o.reason));
+    if (stopped) {
+        v.reason += " (shrinking stopped at the time limit, " + limit + ")";
+        return;
+    }
+    // A minimal case that passes when run again depends on timing: say how
+    // often it fails, with the reason recorded when it did.
+    for (int i = 0; i < 3 && !out_of_time(); ++i) {
+        progress.running(v.name, "running the minimal case again");
+        ++v.reruns;
+        v.rerun_failures += play(best).failed();
+        if (v.rerun_failures == v.reruns) break;
+    }
+}
+
+}  // namespace
+
+Search::Search(const Invariant &inv, const probe::Target &t, const Settings &s)
+    : settings_(s), cases_(inv.cases(t)), stream_(s.seed) {
+    verdict_.name = std::string(inv.name);
+}
+
+bool Search::run(int goal, Progress &progress) {
+    if (done_) return true;
+    resumed_ = clock::now();
+    if (!settings_.reproduce.empty()) {
+        replay(verdict_, cases_, settings_.reproduce, progress);
+        done_ = true;
+    } else {
+        done_ = search(std::min(goal, settings_.max_success), progress);
+    }
+    verdict_.seconds += std::chrono::duration<double>(clock::now() - resumed_).count();
+    return done_;
+}
+
+bool Search::out_of_time() const {
+    const auto spent =
+        verdict_.seconds + std::chrono::duration<double>(clock::now() - resumed_).count();
+    return spent >= static_cast<double>(settings_.time_limit.count());
+}
+
+bool Search::search(int goal, Progress &progress) {
+    // Cases of growing size until one fails or max_success pass.
+    Verdict &v = verdict_;
+    const std::string limit = std::to_string(settings_.time_limit.count()) + " s";
+    const int max_success = settings_.max_success;
+    for (; passed_ < goal; ++draw_) {
+        if (out_of_time()) {
             v.kind = Verdict::Kind::fail;
             v.reason = "the time limit (" + limit + ") ended the run after " +
-                       std::to_string(passed) + " passing cases of " +
-                       std::to_string(s.max_success);
-            return finish();
+                       std::to_string(passed_) + " passing cases of " + std::to_string(max_success);
+            return true;
         }
-        const int size = std::min(max_size, size_for(passed, s.max_success) + discarded / 10);
-        const auto found = cases(stream.split(), size);
-        progress.running(
-            inv.name, "case " + std::to_string(passed + 1) + "/" + std::to_string(s.max_success));
+        const int size = std::min(max_size, size_for(passed_, max_success) + discarded_ / 10);
+        const auto found = cases_(stream_.split(), size);
+        progress.running(v.name,
+                         "case " + std::to_string(passed_ + 1) + "/" + std::to_string(max_success));
         auto o = play(found);
         if (o.kind == Outcome::Kind::discard) {
-            if (++discarded > 10 * s.max_success) {
+            if (++discarded_ > 10 * max_success) {
                 v.kind = Verdict::Kind::fail;
-                v.reason = "gave up: " + std::to_string(discarded) +
+                v.reason = "gave up: " + std::to_string(discarded_) +
                            " generated cases could not be run (" + o.reason + ")";
-                return finish();
+                return true;
             }
             continue;
         }
-        v.cases = passed + 1;
+        v.cases = passed_ + 1;
         if (!o.failed()) {
-            ++passed;
+            ++passed_;
             continue;
         }
-        place.draw = draw;
-        place.size = size;
-
-        // Shrink: take the first smaller case that still fails, until none does.
-        auto best = found;
-        int tried = 0;
-        bool stopped = false;
-        auto shrinks = best.shrinks();
-        for (std::size_t i = 0; auto next = shrinks.next();) {
-            if (clock::now() >= deadline) {
-                stopped = true;
-                break;
-            }
-            progress.running(inv.name, "shrinking, step " + std::to_string(place.path.size() + 1) +
-                                           " (" + std::to_string(++tried) +
-                                           " smaller cases tried)");
-            if (auto smaller = play(*next); smaller.failed()) {
-                best = std::move(*next);
-                o = std::move(smaller);
-                place.path.push_back(i);
-                shrinks = best.shrinks();
-                i = 0;
-            } else {
-                ++i;
-            }
-        }
-        v.shrinks = static_cast<int>(place.path.size());
-        fail_with(best, place, std::move(o.reason));
-        if (stopped) {
-            v.reason += " (shrinking stopped at the time limit, " + limit + ")";
-            return finish();
-        }
-        // A minimal case that passes when run again depends on timing: say
-        // how often it fails, with the reason recorded when it did.
-        for (int i = 0; i < 3 && clock::now() < deadline; ++i) {
-            progress.running(inv.name, "running the minimal case again");
-            ++v.reruns;
-            v.rerun_failures += play(best).failed();
-            if (v.rerun_failures == v.reruns) break;
-        }
-        return finish();
+        shrink(
+            v, found, Place{v.name, settings_.seed, draw_, size, {}}, std::move(o),
+            [this] { return out_of_time(); }, limit, progress);
+        return true;
     }
-    return finish();
+    return passed_ >= max_success;
+}
+
+Verdict run_invariant(const Invariant &inv, const probe::Target &t, const Settings &s,
+                      Progress &progress) {
+    Search search(inv, t, s);
+    search.run(s.max_success, progress);
+    return search.verdict();
 }
 
 }  // namespace conformance

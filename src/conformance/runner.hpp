@@ -5,6 +5,8 @@
 // when it is tried, never to find its way back: a replay costs one case.
 #pragma once
 
+#include <rapidcheck/Random.h>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -50,6 +52,32 @@ public:
     virtual void running(std::string_view name, const std::string &what) = 0;
 };
 
+// One invariant's run, in steps: forkcheck plays the first few cases of
+// every invariant before the rest of any, so that a defect one of them
+// catches at once is reported at once.
+class Search {
+public:
+    Search(const Invariant &inv, const probe::Target &t, const Settings &s);
+    // Plays cases until goal have passed (at most max_success), or one fails
+    // and is shrunk; replays the case of s.reproduce instead if it is set.
+    // True once the verdict is final.
+    bool run(int goal, Progress &progress);
+    const Verdict &verdict() const { return verdict_; }
+
+private:
+    bool search(int goal, Progress &progress);
+    bool out_of_time() const;  // the invariant's own time, over all its steps
+
+    Settings settings_;
+    rc::Gen<Case> cases_;
+    rc::Random stream_;
+    int passed_ = 0, discarded_ = 0, draw_ = 0;
+    bool done_ = false;
+    Verdict verdict_;
+    std::chrono::steady_clock::time_point resumed_;
+};
+
+// All of an invariant's run at once.
 Verdict run_invariant(const Invariant &inv, const probe::Target &t, const Settings &s,
                       Progress &progress);
 

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ namespace {
 
 using conformance::Reported;
 using conformance::Verdict;
+
+// Cases of each invariant played before the rest of any.
+constexpr int first_round = 2;
 
 // What is running, for the message of a signal handler: two buffers, the
 // one in use named by an atomic index, so the handler never reads one being
@@ -276,27 +280,48 @@ int main(int argc, char **argv) {
             std::puts(conformance::json_verdict(r).c_str());
             std::fflush(stdout);
         }
-        results.push_back(std::move(r));
+        return r;
     };
+    // The first cases of every invariant, then the rest of each: a defect
+    // that any invariant catches in its first small cases is reported in
+    // seconds. Verdicts print as they are decided; results keep the order.
+    struct Entry {
+        std::optional<conformance::Search> search;
+        Verdict skipped;
+        bool reported = false;
+    };
+    std::vector<Entry> entries;
     for (const auto &inv : conformance::invariants()) {
-        Verdict v;
-        v.name = std::string(inv.name);
+        Entry e;
+        e.skipped.name = std::string(inv.name);
+        e.skipped.kind = Verdict::Kind::skip;
         if (!inv.applies_to(o.target)) {
-            v.kind = Verdict::Kind::skip;
-            v.reason = "not for the worksheet profile";
-        } else if (!replay.empty() && !replay.contains(v.name)) {
-            v.kind = Verdict::Kind::skip;
-            v.reason = "not in --reproduce";
+            e.skipped.reason = "not for the worksheet profile";
+        } else if (!replay.empty() && !replay.contains(e.skipped.name)) {
+            e.skipped.reason = "not in --reproduce";
         } else {
             conformance::Settings s;
             s.seed = info.seed;
             s.max_success = o.max_success;
             s.time_limit = o.time_limit;
-            if (!replay.empty()) s.reproduce = replay.at(v.name);
-            v = conformance::run_invariant(inv, o.target, s, screen);
+            if (!replay.empty()) s.reproduce = replay.at(e.skipped.name);
+            e.search.emplace(inv, o.target, s);
         }
-        report(std::move(v));
+        entries.push_back(std::move(e));
     }
+    std::vector<std::optional<Reported>> in_order(entries.size());
+    const std::vector<int> goals = replay.empty() ? std::vector<int>{first_round, o.max_success}
+                                                  : std::vector<int>{o.max_success};
+    for (const int goal : goals) {
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            Entry &e = entries[i];
+            if (e.reported) continue;
+            if (e.search ? !e.search->run(goal, screen) : goal != goals.back()) continue;
+            in_order[i] = report(e.search ? e.search->verdict() : e.skipped);
+            e.reported = true;
+        }
+    }
+    for (auto &r : in_order) results.push_back(std::move(*r));
     if (o.faults) {
         for (const auto &check : conformance::fault_checks()) {
             Verdict v;
@@ -309,7 +334,7 @@ int main(int argc, char **argv) {
                 screen.running(v.name, "injecting faults");
                 v = conformance::run_fault_check(check, o.target);
             }
-            report(std::move(v));
+            results.push_back(report(std::move(v)));
         }
     }
 
