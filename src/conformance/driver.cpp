@@ -35,13 +35,15 @@ struct Player {
     Observed seen;
 };
 
-}  // namespace
-
-std::optional<std::string> await_line(probe::TestClient &c, int port, std::string &held) {
+// await_line's wait, within limit, also given up once stop() says so.
+std::optional<std::string> await_line_or(probe::TestClient &c, int port, std::string &held,
+                                         std::chrono::milliseconds limit,
+                                         const std::function<bool()> &stop) {
     using clock = std::chrono::steady_clock;
     auto since = clock::time_point::max();
     bool settled = false;
-    auto line = c.read_line_until(reply_limit, [&] {
+    auto line = c.read_line_until(limit, [&] {
+        if (stop && stop()) return true;
         held = probe::reading_drained_connection(port, c.local_port());
         if (held.empty()) {
             since = clock::time_point::max();
@@ -52,6 +54,12 @@ std::optional<std::string> await_line(probe::TestClient &c, int port, std::strin
     });
     if (!settled) held.clear();
     return line;
+}
+
+}  // namespace
+
+std::optional<std::string> await_line(probe::TestClient &c, int port, std::string &held) {
+    return await_line_or(c, port, held, reply_limit, {});
 }
 
 std::string why_not_awaited(const probe::TestClient &c, const std::string &held) {
@@ -151,8 +159,12 @@ void burst(const probe::Target &t, int port, int n) {
     std::vector<std::unique_ptr<probe::TestClient>> clients;
     for (int i = 0; i < n; ++i) {
         clients.push_back(std::make_unique<probe::TestClient>(port));
-        // Served: its child exists and is past its set-up.
-        if (!clients.back()->send(message) || !clients.back()->read_line(reply_limit)) break;
+        // Served: its child exists and is past its set-up (a reply held back
+        // shows that as well as one sent).
+        std::string held;
+        if (!clients.back()->send(message) ||
+            (!await_line(*clients.back(), port, held) && held.empty()))
+            break;
     }
     for (auto &c : clients) c->close();
 }
@@ -161,11 +173,9 @@ std::string reply_trouble(probe::TestClient &c, const std::string &who, const st
                           const probe::ServerProcess &server, std::chrono::milliseconds limit) {
     using clock = std::chrono::steady_clock;
     if (!c.send(message)) return who + " could not send";
-    const auto start = clock::now();
     auto stuck_since = clock::time_point::max();
-    for (;;) {
-        if (c.read_line(20ms)) return {};
-        if (!c.timed_out()) return who + " got no reply: " + c.why_no_line();
+    std::string stuck, held;
+    const auto reply = await_line_or(c, server.port(), held, limit, [&] {
         const auto now = clock::now();
         const std::string call = probe::blocked_in_wait(server.pid());
         if (call.empty() || probe::accept_backlog(server.port()) <= 0) {
@@ -176,10 +186,15 @@ std::string reply_trouble(probe::TestClient &c, const std::string &who, const st
             std::vector<pid_t> live;
             for (const auto &k : server.children())
                 if (k.state != 'Z') live.push_back(k.pid);
-            return wording::never_accepted(who, server.pid(), call, catch_up_grace, live);
+            stuck = wording::never_accepted(who, server.pid(), call, catch_up_grace, live);
         }
-        if (now - start >= limit) return wording::no_reply_within(who, limit);
-    }
+        return !stuck.empty();
+    });
+    if (reply) return {};
+    if (!stuck.empty()) return stuck;
+    if (!held.empty()) return who + " got no reply" + wording::held_back(held, held_back_settle);
+    if (!c.timed_out()) return who + " got no reply: " + c.why_no_line();
+    return wording::no_reply_within(who, limit);
 }
 
 std::string fresh_client_trouble(const probe::Target &t, const probe::ServerProcess &server,

@@ -46,8 +46,8 @@ std::string why_not_awaited(const probe::TestClient &c, const std::string &held)
 
 // Sends message on c and waits for its reply: "" once it comes, else why not,
 // in words about who ("a fresh client"). Decided sooner when the server is
-// seen stuck: blocked in wait() for catch_up_grace while a connection waits
-// to be accepted.
+// seen stuck (blocked in wait() for catch_up_grace while a connection waits
+// to be accepted) or the reply held back, as await_line tells.
 std::string reply_trouble(probe::TestClient &c, const std::string &who, const std::string &message,
                           const probe::ServerProcess &server, std::chrono::milliseconds limit);
 

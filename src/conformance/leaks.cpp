@@ -72,9 +72,14 @@ void no_leaks(const probe::Target &t, const Scenario &s) {
     Holder holder;
     play(s, t, server->port(), [&] {
         // Every client is connected now: let the server fork for each (some
-        // children may have ended already, after a goodbye).
+        // children may have ended already, after a goodbye; a parent blocked
+        // in wait() forks for none until a child ends).
         probe::poll_until(
-            [&] { return server->children().size() >= s.clients.size() || idle(*server); }, 2s);
+            [&] {
+                return server->children().size() >= s.clients.size() || idle(*server) ||
+                       !probe::blocked_in_wait(server->pid()).empty();
+            },
+            2s);
         for (const auto &child : server->children()) {
             // A child fresh from fork() holds it until it gets to close it.
             if (!holder && child.state != 'Z' && keeps_listener(child.pid, set_up_grace))

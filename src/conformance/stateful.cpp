@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "conformance/driver.hpp"
 #include "conformance/invariants.hpp"
 #include "conformance/model.hpp"
 #include "conformance/wording.hpp"
@@ -131,10 +132,11 @@ struct Read : Command {
     void apply(Model &m) const override { m.clients.at(id).owed.pop_front(); }
     void run(const Model &m, Sut &s) const override {
         auto &conn = *s.conns.at(id);
-        const auto got = conn.read_line(5s);
+        std::string held;
+        const auto got = await_line(conn, s.server->port(), held);
         const std::string &want = m.clients.at(id).owed.front();
         if (got != want)
-            violated(wording::read_differs(id, want, got, conn.why_no_line(), false) +
+            violated(wording::read_differs(id, want, got, why_not_awaited(conn, held), false) +
                      (got ? profile_hint(*m.target, {want}, {*got}, true) : ""));
     }
     void show(std::ostream &os) const override { os << "Read(client " << id << ")"; }
@@ -184,9 +186,10 @@ void play_commands(const probe::Target &t, const Commands &commands) {
     for (auto &[id, c] : final_state.clients) {
         auto &conn = *sut.conns.at(id);
         for (const auto &want : c.owed) {
-            const auto got = conn.read_line(5s);
+            std::string held;
+            const auto got = await_line(conn, sut.server->port(), held);
             if (got != want)
-                violated(wording::read_differs(id, want, got, conn.why_no_line(), true) +
+                violated(wording::read_differs(id, want, got, why_not_awaited(conn, held), true) +
                          (got ? profile_hint(t, {want}, {*got}, true) : ""));
         }
         if (c.server_closes && !conn.closed_by_server(5s))
