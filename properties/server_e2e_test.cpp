@@ -526,46 +526,58 @@ bool stop_process(pid_t pid) {
     });
 }
 
+// What a client that sent its message before the server accepted it
+// receives up to the end of the stream, and how the stream ended (0: an
+// orderly close; an errno such as ECONNRESET; ETIMEDOUT: not within 5 s).
+// The server is stopped while the client connects and sends, so the input is
+// surely there when it accepts.
+struct Ending {
+    std::string got;
+    int error = 0;
+    std::string not_set_up;  // why the client could not be set up so, if it could not
+};
+Ending send_before_accept_and_read_to_end(const probe::ServerProcess &server,
+                                          std::string_view message) {
+    if (!stop_process(server.pid())) return {"", 0, "could not stop the server"};
+    const sys::OwnFd fd = fixtures::tcp_socket();
+    const bool connected = fixtures::connect_loopback(fd, server.port()) == 0 &&
+                           ::send(fd.get(), message.data(), message.size(), MSG_NOSIGNAL) ==
+                               static_cast<ssize_t>(message.size());
+    const bool waiting = probe::accept_backlog(server.port()) == 1;
+    if (::kill(server.pid(), SIGCONT) != 0) return {"", 0, "could not continue the server"};
+    if (!connected) return {"", 0, "could not connect and send"};
+    if (!waiting) return {"", 0, "accepted while stopped"};
+    Ending end;
+    const auto give_up = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < give_up) {
+        pollfd p{fd.get(), POLLIN, 0};
+        if (::poll(&p, 1, 100) != 1) continue;
+        char buf[256];
+        const ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+        if (n <= 0) {
+            end.error = n < 0 ? errno : 0;
+            return end;
+        }
+        end.got.append(buf, static_cast<std::size_t>(n));
+    }
+    end.error = ETIMEDOUT;
+    return end;
+}
+
 }  // namespace
 
 // A client that sent its message before the server accepted it gets the
 // busy line and then a clean end of stream, not a reset: closing a socket
 // with unread input resets the connection, and a reset destroys whatever
 // reply is still unsent (so that, depending on timing, `printf 'hello\n' |
-// nc` got nothing). The server is stopped while the client connects and
-// sends, so the input is surely there when it accepts.
+// nc` got nothing).
 TEST(ServerE2E, ForkFailureClosesGracefullyAClientThatAlreadySentData) {
     auto server = start_server_that_cannot_fork();
     for (int i = 0; i < 3; ++i) {
-        ASSERT_TRUE(stop_process(server.pid()));
-        const sys::OwnFd fd = fixtures::tcp_socket();
-        const bool connected = fixtures::connect_loopback(fd, server.port()) == 0 &&
-                               ::send(fd.get(), "hello\nHow are you\n", 18, MSG_NOSIGNAL) == 18;
-        const bool waiting = probe::accept_backlog(server.port()) == 1;
-        ASSERT_EQ(::kill(server.pid(), SIGCONT), 0);
-        ASSERT_TRUE(connected);
-        ASSERT_TRUE(waiting) << "accepted while stopped";
-        std::string got;
-        int error = 0;
-        const auto give_up = std::chrono::steady_clock::now() + 5s;
-        for (;;) {
-            pollfd p{fd.get(), POLLIN, 0};
-            const int ready = ::poll(&p, 1, 100);
-            ASSERT_GE(ready, 0) << std::strerror(errno);
-            if (ready == 0) {
-                ASSERT_LT(std::chrono::steady_clock::now(), give_up) << "no end of stream";
-                continue;
-            }
-            char buf[256];
-            const ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
-            if (n <= 0) {
-                error = n < 0 ? errno : 0;
-                break;
-            }
-            got.append(buf, static_cast<std::size_t>(n));
-        }
-        EXPECT_EQ(got, "Error: server busy\n") << "round " << i;
-        EXPECT_EQ(error, 0) << "round " << i << ": " << std::strerror(error);
+        const Ending end = send_before_accept_and_read_to_end(server, "hello\nHow are you\n");
+        ASSERT_EQ(end.not_set_up, "") << "round " << i;
+        EXPECT_EQ(end.got, "Error: server busy\n") << "round " << i;
+        EXPECT_EQ(end.error, 0) << "round " << i << ": " << std::strerror(end.error);
     }
     EXPECT_TRUE(server.err_contains("serverfork: fork failed: EAGAIN"));
 }
@@ -656,4 +668,19 @@ TEST(ServerE2E, MaxPerAddressRefusesTheNextClientFromTheSameAddress) {
     EXPECT_EQ(d.read_line(), refusal);
     ASSERT_TRUE(probe::poll_until([&] { return e2e::count(server.err(), logged) == 2; }))
         << server.err();
+}
+
+// A client over --max-per-address that sent its message before the server
+// accepted it gets the refusal line and a clean end of stream, not a reset.
+TEST(ServerE2E, MaxPerAddressClosesGracefullyAClientThatAlreadySentData) {
+    auto server = e2e::start_server({"--max-per-address", "1"});
+    TestClient first(server.port());
+    ASSERT_TRUE(first.send("hi\n"));
+    ASSERT_EQ(first.read_line(), "Hello, World!");
+    for (int i = 0; i < 3; ++i) {
+        const Ending end = send_before_accept_and_read_to_end(server, "hello\nHow are you\n");
+        ASSERT_EQ(end.not_set_up, "") << "round " << i;
+        EXPECT_EQ(end.got, "Error: too many connections from 127.0.0.1\n") << "round " << i;
+        EXPECT_EQ(end.error, 0) << "round " << i << ": " << std::strerror(end.error);
+    }
 }
