@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "conformance/generators.hpp"
+#include "conformance/invariants.hpp"
 #include "conformance/scenario.hpp"
 
 namespace {
@@ -56,6 +57,26 @@ TEST(Counterexample, TheInterleavingOnlyWhenTwoClientsSend) {
         << text;
     s.clients[1].messages.clear();
     EXPECT_EQ(shown(s).find("in turn"), std::string::npos);
+}
+
+// The stateful model's sends of a long line (the limit and past it) are
+// counted, as a scenario's are, not printed byte by byte.
+TEST(Counterexample, AStatefulSendOfALongLineIsCounted) {
+    probe::Target t;
+    const auto &inv = conformance::invariants();
+    const auto stateful = std::find_if(inv.begin(), inv.end(),
+                                       [](const auto &i) { return i.name == "stateful-model"; });
+    ASSERT_NE(stateful, inv.end());
+    const auto gen = stateful->cases(t);
+    rc::Random random;
+    int long_sends = 0;
+    for (int i = 0; i < 300 && long_sends < 3; ++i) {
+        random = random.split();
+        const std::string text = gen(random, rc::kNominalSize).value().show();
+        EXPECT_EQ(text.find(std::string(41, 'x')), std::string::npos) << text;
+        long_sends += text.find("\"x\" x ") != std::string::npos;
+    }
+    EXPECT_GE(long_sends, 3);
 }
 
 }  // namespace

@@ -133,6 +133,47 @@ TEST(ForkcheckE2E, AFailureNamesWhatWasViolatedAndItsRerunReplaysOnlyIt) {
     EXPECT_EQ(again.exit_code(120s), 1) << again.out() << again.err();
     EXPECT_NE(again.out().find("FAIL  replies "), std::string::npos) << again.out();
     EXPECT_EQ(e2e::count(again.out(), "\nSKIP  "), 5u) << again.out();
+    // The same replay for machines: the others SKIP there too, and the seed
+    // is the rerun string's.
+    Process json({"/bin/sh", "-c",
+                  std::string("PATH=") + FORKCHECK_DIR + ":$PATH exec forkcheck --json " +
+                      rerun.substr(std::string("forkcheck ").size())});
+    EXPECT_EQ(json.exit_code(120s), 1) << json.out() << json.err();
+    std::istringstream replayed(json.out());
+    std::size_t skips = 0;
+    nlohmann::json summary;
+    for (std::string line; std::getline(replayed, line);) {
+        const auto j = nlohmann::json::parse(line);
+        skips += j["verdict"] == "SKIP";
+        if (j["type"] == "summary") summary = j;
+    }
+    EXPECT_EQ(skips, 5u) << json.out();
+    EXPECT_EQ(summary["skipped"], 5) << json.out();
+    EXPECT_EQ(summary["seed"], 1) << json.out();
+}
+
+TEST(ForkcheckE2E, TheWorksheetsProgramUnderTheReferenceProfileGetsTheProfileToTry) {
+    Process run(forkcheck({"--seed", "1", "--", WORKSHEET_SERVER, "{port}"}));
+    // Said before the first invariant's verdict; the run need not end.
+    const std::string hint =
+        "forkcheck: hint: the server answers \"quit\" with \"Hello, World!\", as the worksheet's "
+        "program does: if that is what it is, check it with --profile worksheet\n";
+    EXPECT_TRUE(probe::poll_until([&] { return run.out().find(hint) != std::string::npos; }, 60s))
+        << run.out() << run.err();
+    const std::string out = run.out();
+    EXPECT_LT(out.find(hint), out.find("  replies ")) << out;
+    run.signal(SIGTERM);
+    EXPECT_TRUE(run.wait(20s).has_value());
+}
+
+TEST(ForkcheckE2E, NoProfileHintForAServerThatSaysGoodbye) {
+    Process run(forkcheck({"--seed", "1", "--max-success", "1", "--", LINE_SERVER, "{port}"}));
+    ASSERT_TRUE(
+        probe::poll_until([&] { return run.out().find("  replies ") != std::string::npos; }, 60s))
+        << run.out() << run.err();
+    EXPECT_EQ(run.out().find("hint"), std::string::npos) << run.out();
+    run.signal(SIGTERM);
+    EXPECT_TRUE(run.wait(20s).has_value());
 }
 
 TEST(ForkcheckE2E, SigtermMidRunLeavesNoProcessOfTheServerBehind) {
@@ -140,19 +181,22 @@ TEST(ForkcheckE2E, SigtermMidRunLeavesNoProcessOfTheServerBehind) {
     std::remove(hung.c_str());
     Process run(forkcheck({"--seed", "1", "--start-timeout", "30", "--", "python3", LINE_SERVER_PY,
                            "{port}", "--children-hang", hung}));
-    // The server's children write their pids there, then never exit.
+    // The server's children write their pids there, then never exit: the
+    // first is the set-up check's (its server is gone by the first
+    // invariant), the second one of the first invariant's.
     std::vector<pid_t> children;
     ASSERT_TRUE(probe::poll_until(
         [&] {
+            children.clear();
             std::ifstream f(hung);
             for (pid_t pid; f >> pid;) children.push_back(pid);
-            return !children.empty();
+            return children.size() >= 2;
         },
         60s))
         << run.out() << run.err();
     const pid_t server = probe::all_processes().empty() ? 0 : [&] {
         for (const auto &p : probe::all_processes())
-            if (p.pid == children.front()) return p.ppid;
+            if (p.pid == children.back()) return p.ppid;
         return pid_t{0};
     }();
     ASSERT_GT(server, 1);

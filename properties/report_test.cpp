@@ -119,6 +119,14 @@ TEST(Json, OneObjectPerVerdictThenASummary) {
     EXPECT_EQ(summary["seed"], 42);
 }
 
+TEST(Json, TheSummaryCarriesAProfileHintOnlyWhenThereIsOne) {
+    auto run = made_up_run();
+    EXPECT_FALSE(nlohmann::json::parse(conformance::json_summary(run, {}, 0)).contains("hint"));
+    run.hint = "check it with --profile worksheet";
+    EXPECT_EQ(nlohmann::json::parse(conformance::json_summary(run, {}, 1))["hint"],
+              "check it with --profile worksheet");
+}
+
 TEST(Json, EachObjectIsOneLine) {
     for (const auto &r : made_up_results())
         EXPECT_EQ(conformance::json_verdict(r).find('\n'), std::string::npos);

@@ -85,8 +85,10 @@ std::string junit_xml(const RunInfo &run, const std::vector<Reported> &results,
         {"server", run.server},
         {"profile", run.profile},
         {"seed", std::to_string(run.seed)},
-        {"max-success", std::to_string(run.max_success)}};
+        {"max-success", std::to_string(run.max_success)},
+        {"hint", run.hint}};
     for (const auto &[name, value] : props) {
+        if (value.empty()) continue;
         out.OpenElement("property");
         out.PushAttribute("name", name);
         out.PushAttribute("value", xml_safe(value).c_str());
@@ -159,6 +161,7 @@ std::string json_summary(const RunInfo &run, const std::vector<Reported> &result
                                 {"skipped", count(results, Verdict::Kind::skip)},
                                 {"seconds", run.seconds},
                                 {"exit", exit_code}};
+    if (!run.hint.empty()) j["hint"] = run.hint;
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -18,6 +18,7 @@ struct RunInfo {
     int max_success = 0;
     double seconds = 0;
     std::string timestamp;  // ISO 8601, when the run began
+    std::string hint;       // which profile or option to try, if any
 };
 
 // A verdict and the command line that replays its minimal case ("" if none).

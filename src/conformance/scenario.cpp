@@ -45,14 +45,14 @@ const char *leave_name(Leave l) {
     return "?";
 }
 
+}  // namespace
+
 void show_bytes(const std::string &b, std::ostream &os) {
     if (b.size() > 40 && b.find_first_not_of(b[0]) == std::string::npos)
         os << '"' << proto::escape(b.substr(0, 1)) << "\" x " << b.size();
     else
         os << '"' << proto::escape(b) << '"';
 }
-
-}  // namespace
 
 void showValue(const Message &m, std::ostream &os) {
     show_bytes(m.bytes, os);

@@ -55,6 +55,8 @@ struct Connections {
     std::vector<Goodbye> goodbyes;  // cycled over the connections; never empty
 };
 
+// Quoted and escaped; a long run of one byte as "x" x 995.
+void show_bytes(const std::string &b, std::ostream &os);
 void showValue(const Message &m, std::ostream &os);
 void showValue(const Connections &c, std::ostream &os);
 void showValue(const Client &c, std::ostream &os);

@@ -105,7 +105,9 @@ struct Send : Command {
     void apply(Model &m) const override { m.feed(m.clients.at(id), chunk); }
     void run(const Model &, Sut &s) const override { RC_ASSERT(s.conns.at(id)->send(chunk)); }
     void show(std::ostream &os) const override {
-        os << "Send(client " << id << ", \"" << proto::escape(chunk) << "\")";
+        os << "Send(client " << id << ", ";
+        show_bytes(chunk, os);
+        os << ")";
     }
 };
 

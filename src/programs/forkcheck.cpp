@@ -24,6 +24,7 @@
 #include "probe/proc_scan.hpp"
 #include "probe/process.hpp"
 #include "probe/server_process.hpp"
+#include "probe/test_client.hpp"
 
 namespace {
 
@@ -164,6 +165,25 @@ std::string last_lines(const std::string &text, std::size_t n = 10) {
     return s;
 }
 
+// Under the reference profile, a server that answers "quit" like any other
+// message is most likely the worksheet's program, and every failure it gets
+// says so only indirectly: one look at set-up names the profile to try.
+std::string profile_hint(const forkcheck::Options &o, int port) {
+    if (o.target.profile != probe::Profile::reference) return {};
+    const std::string like_any =
+        o.target.reply == proto::ReplyMode::echo ? "quit" : "Hello, World!";
+    try {
+        probe::TestClient client(port);
+        if (!client.send("quit\n") || client.read_line(std::chrono::seconds(2)) != like_any)
+            return {};
+    } catch (const std::exception &) {
+        return {};
+    }
+    return "the server answers \"quit\" with \"" + like_any +
+           "\", as the worksheet's program does: if that is what it is, check it with "
+           "--profile worksheet";
+}
+
 std::string now_iso8601() {
     const std::time_t t = std::time(nullptr);
     char buf[32];
@@ -219,6 +239,12 @@ int main(int argc, char **argv) {
     info.server = command_text(o.target.command);
     info.profile = o.target.profile == probe::Profile::worksheet ? "worksheet" : "reference";
     info.seed = o.seed ? *o.seed : std::random_device{}() & 0x7fffffff;
+    // A replay's cases come from the seed in its rerun string, not a new one.
+    if (!replay.empty()) {
+        const std::string &place = replay.begin()->second;
+        const auto from = place.find(':') + 1;
+        info.seed = std::stoull(place.substr(from, place.find(':', from) - from));
+    }
     info.max_success = o.max_success;
     info.timestamp = now_iso8601();
     if (!o.quiet && !o.json) {
@@ -254,7 +280,8 @@ int main(int argc, char **argv) {
                                         " is already in use by another program, before the "
                                         "server was started (give the command {port})",
                                     "");
-        probe::start_target(o.target, {}, 1);
+        const auto server = probe::start_target(o.target, {}, 1);
+        info.hint = profile_hint(o, server->port());
     } catch (const probe::ExecError &e) {
         const std::string msg =
             std::string(e.what()) +
@@ -270,6 +297,8 @@ int main(int argc, char **argv) {
                          last_lines(e.server_stderr()).c_str());
         return finish({}, forkcheck::exit_setup, msg, e.server_stderr());
     }
+
+    if (!info.hint.empty() && !o.quiet && !o.json) screen.line("forkcheck: hint: " + info.hint);
 
     std::vector<Reported> results;
     auto report = [&](Verdict v) {
@@ -350,5 +379,7 @@ int main(int argc, char **argv) {
                   "forkcheck: %d of %zu invariants failed, %zu passed, %d skipped (%.1f s)", failed,
                   results.size(), results.size() - failed - skipped, skipped, info.seconds);
     if (!o.json) screen.line(summary);
+    // Repeated where a --quiet run or a long report ends.
+    if (!o.json && failed > 0 && !info.hint.empty()) screen.line("forkcheck: hint: " + info.hint);
     return finish(results, code, "", "");
 }
