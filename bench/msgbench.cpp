@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "cli/args.hpp"
+#include "cli/protocol_options.hpp"
 #include "cli/tokens.hpp"
 #include "protocol/message.hpp"
 #include "sys/errno_text.hpp"
@@ -248,7 +249,7 @@ std::variant<Config, cli::Stop> parse(int argc, const char *const argv[]) {
             stop = cli::set_choice(prog, name, value, {{"conn", Mode::conn}, {"msg", Mode::msg}},
                                    c.mode);
         } else if (name == "framing") {
-            stop = cli::set_choice(prog, name, value, proto::framings, c.framing);
+            stop = cli::set_choice(prog, name, value, cli::framings, c.framing);
         }
         if (stop) return *stop;
     }

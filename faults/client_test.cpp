@@ -48,18 +48,20 @@ INSTANTIATE_TEST_SUITE_P(
     Msgclient, ClientFaults,
     ::testing::Values(
         ClientCase{"sys/net/recv", ECONNRESET, 1, "msgclient: server closed the connection\n"},
-        ClientCase{"sys/net/recv", ENOMEM, 1, "msgclient: recv failed: Cannot allocate memory\n"},
+        ClientCase{"sys/net/recv", ENOMEM, 1,
+                   "msgclient: recv failed: ENOMEM (Cannot allocate memory)\n"},
         ClientCase{"sys/net/recv", EINTR, 0, ""},
         ClientCase{"sys/net/send", EPIPE, 1, "msgclient: server closed the connection\n"},
         ClientCase{"sys/net/send", ECONNRESET, 1, "msgclient: server closed the connection\n"},
         ClientCase{"sys/net/send", ENOBUFS, 1,
-                   "msgclient: send failed: No buffer space available\n"},
+                   "msgclient: send failed: ENOBUFS (No buffer space available)\n"},
         ClientCase{"sys/net/send", EAGAIN, 0, ""}, ClientCase{"sys/net/send", EINTR, 0, ""},
         ClientCase{"sys/net/getaddrinfo", EMFILE, 1,
-                   "msgclient: cannot connect to 127.0.0.1:{port}: Too many open files\n"},
+                   "msgclient: cannot connect to 127.0.0.1:{port}: EMFILE (Too many open files)\n"},
         // The first poll waits for the connection.
-        ClientCase{"sys/io/poll", ENOMEM, 1,
-                   "msgclient: cannot connect to 127.0.0.1:{port}: Cannot allocate memory\n"},
+        ClientCase{
+            "sys/io/poll", ENOMEM, 1,
+            "msgclient: cannot connect to 127.0.0.1:{port}: ENOMEM (Cannot allocate memory)\n"},
         // Injected, the half-close never happens: the server waits for more,
         // and msgclient gives up at --timeout rather than hang.
         ClientCase{"sys/net/shutdown", ENOTCONN, 1,

@@ -127,7 +127,7 @@ TEST(ClientE2E, RefusedConnectionNamesHostPortAndReason) {
     Process client(client_for(port), Process::Input::from("hello\n"));
     EXPECT_EQ(client.exit_code(), 1);
     EXPECT_EQ(client.err(), "msgclient: cannot connect to 127.0.0.1:" + std::to_string(port) +
-                                ": Connection refused\n");
+                                ": ECONNREFUSED (Connection refused)\n");
 }
 
 TEST(ClientE2E, NoReplyWithinTimeoutIsOneLineAndExitOne) {
@@ -171,7 +171,7 @@ TEST(ClientE2E, ConnectThatNeverCompletesTimesOutWithOneLine) {
     EXPECT_EQ(client.exit_code(15s), 1);
     EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
     EXPECT_EQ(client.err(), "msgclient: cannot connect to 127.0.0.1:" + std::to_string(full.port) +
-                                ": Connection timed out\n");
+                                ": ETIMEDOUT (Connection timed out)\n");
     EXPECT_EQ(client.out(), "");
 }
 

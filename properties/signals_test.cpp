@@ -41,7 +41,8 @@ TEST(Signals, AHandlerOnAnotherThreadWritesToTheWakePipe) {
         while (!done) ::pause();  // each signal taken here ends one pause
     });
     sig::Setup setup;
-    ASSERT_EQ(sig::install(setup), nullptr);
+    const auto failure = sig::install(setup);
+    ASSERT_FALSE(failure) << sys::describe(*failure);
     ASSERT_FALSE(readable(setup.wake_fd, 0));
     sig::stop_signal = 0;
     ::kill(::getpid(), SIGTERM);  // only the other thread can take it
@@ -57,7 +58,8 @@ TEST(Signals, AHandlerOnAnotherThreadWritesToTheWakePipe) {
 TEST(Signals, OnTheParentsThreadTheInterruptedWaitIsTheWakeUp) {
     Restore restore;
     sig::Setup setup;
-    ASSERT_EQ(sig::install(setup), nullptr);
+    const auto failure = sig::install(setup);
+    ASSERT_FALSE(failure) << sys::describe(*failure);
     sig::child_exited = 0;
     ::kill(::getpid(), SIGCHLD);  // pending: blocked outside the wait
     pollfd p{setup.wake_fd, POLLIN, 0};

@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 
 #include <cerrno>
-#include <cstring>
 #include <memory>
 
+#include "sys/errno_text.hpp"
 #include "sys/io.hpp"
 #include "sys/net.hpp"
 
@@ -55,7 +55,7 @@ std::variant<sys::OwnFd, std::string> connect_to(const std::string &host, int po
     addrinfo *res = nullptr;
     if (int rc = sys::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res);
         rc != 0)
-        return where + (rc == EAI_SYSTEM ? std::strerror(errno) : gai_strerror(rc));
+        return where + (rc == EAI_SYSTEM ? sys::errno_text(errno) : gai_strerror(rc));
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(res, freeaddrinfo);
 
     int last_errno = ECONNREFUSED;
@@ -65,7 +65,7 @@ std::variant<sys::OwnFd, std::string> connect_to(const std::string &host, int po
         last_errno = errno;
         if (deadline.expired()) break;
     }
-    return where + std::strerror(last_errno);
+    return where + sys::errno_text(last_errno);
 }
 
 }  // namespace client

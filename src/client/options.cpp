@@ -51,7 +51,7 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
         } else if (name == "timeout") {
             if (auto stop = cli::set_number(prog, name, value, 1, 3600, o.timeout_s)) return *stop;
         } else if (name == "framing") {
-            if (auto stop = cli::set_choice(prog, name, value, proto::framings, o.framing))
+            if (auto stop = cli::set_choice(prog, name, value, cli::framings, o.framing))
                 return *stop;
         }
     }

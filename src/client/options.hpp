@@ -6,13 +6,14 @@
 #include <variant>
 
 #include "cli/args.hpp"
+#include "cli/protocol_options.hpp"
 #include "protocol/message.hpp"
 
 namespace client {
 
 struct Options {
     std::string host;
-    int port = proto::default_port;
+    int port = cli::default_port;
     proto::Framing framing = proto::Framing::line;
     int timeout_s = 10;
     bool raw = false;  // --raw: replies verbatim even on a terminal

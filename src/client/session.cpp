@@ -5,12 +5,12 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <optional>
 #include <string_view>
 
 #include "net/transfer.hpp"
 #include "protocol/escape.hpp"
+#include "sys/errno_text.hpp"
 #include "sys/io.hpp"
 #include "sys/net.hpp"
 
@@ -77,24 +77,21 @@ std::string_view without_newline(std::string_view s) {
 
 }  // namespace
 
-int run_session(int sock, int input_fd, std::FILE *out, std::FILE *err,
-                const SessionConfig &config) {
+std::optional<std::string> run_session(int sock, int input_fd, std::FILE *out,
+                                       const SessionConfig &config) {
     const bool raw = config.framing == proto::Framing::raw;
     const auto timeout = std::chrono::seconds(config.timeout_s);
     LineSource input(input_fd, false);
     LineSource server(sock, true);
 
-    auto fail = [&](std::string_view what) {
-        std::fprintf(err, "msgclient: %.*s\n", static_cast<int>(what.size()), what.data());
-        return 1;
-    };
+    auto fail = [](std::string what) { return std::optional<std::string>(std::move(what)); };
     auto read_failure = [&](int e) {
         if (e == ETIMEDOUT)
             return fail("no reply from " + config.server + " within " +
                         std::to_string(config.timeout_s) + " s");
         if (e == ECONNRESET || e == EPIPE) return fail("server closed the connection");
         if (e == EMSGSIZE) return fail("reply from " + config.server + " is too long");
-        return fail(std::string("recv failed: ") + std::strerror(e));
+        return fail("recv failed: " + sys::errno_text(e));
     };
     auto print_reply = [&](std::string_view reply) {
         reply = without_newline(reply);
@@ -112,7 +109,7 @@ int run_session(int sock, int input_fd, std::FILE *out, std::FILE *err,
             std::fflush(out);
         }
         const Read in = input.next(net::Deadline::never());
-        if (in.error != 0) return fail(std::string("reading input: ") + std::strerror(in.error));
+        if (in.error != 0) return fail("reading input: " + sys::errno_text(in.error));
         if (!in.line) break;
         const std::string_view message = without_newline(*in.line);
         if (raw && message.empty()) continue;  // nothing to send, nothing to await
@@ -120,14 +117,14 @@ int run_session(int sock, int input_fd, std::FILE *out, std::FILE *err,
         if (net::send_all(sock, payload, net::Deadline::in(timeout)) < 0) {
             if (errno == EPIPE || errno == ECONNRESET) return fail("server closed the connection");
             if (errno == ETIMEDOUT) return read_failure(ETIMEDOUT);
-            return fail(std::string("send failed: ") + std::strerror(errno));
+            return fail("send failed: " + sys::errno_text(errno));
         }
         const Read reply = server.next(net::Deadline::in(timeout), raw);
         if (reply.error != 0) return read_failure(reply.error);
         if (reply.cut) return fail("reply cut short");
         if (!reply.line) return fail("server closed the connection");
         print_reply(*reply.line);
-        if (message == "quit") return 0;
+        if (message == "quit") return std::nullopt;
     }
 
     // End of input: tell the server, then print what it still sends, for
@@ -141,7 +138,7 @@ int run_session(int sock, int input_fd, std::FILE *out, std::FILE *err,
         const Read reply = last.expired() ? Read{std::nullopt, ETIMEDOUT} : server.next(last, raw);
         if (reply.error != 0) return read_failure(reply.error);
         if (reply.cut) return fail("reply cut short");
-        if (!reply.line) return 0;
+        if (!reply.line) return std::nullopt;
         print_reply(*reply.line);
     }
 }

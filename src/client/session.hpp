@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "protocol/message.hpp"
@@ -17,9 +18,9 @@ struct SessionConfig {
     std::string server;   // host:port, for messages
 };
 
-// Runs until quit, the end of input, or an error (one line on err).
-// Returns the exit status: 0 or 1.
-int run_session(int sock, int input_fd, std::FILE *out, std::FILE *err,
-                const SessionConfig &config);
+// Runs until quit, the end of input, or an error, which it returns for the
+// program to print (exit status 1).
+std::optional<std::string> run_session(int sock, int input_fd, std::FILE *out,
+                                       const SessionConfig &config);
 
 }  // namespace client

@@ -65,8 +65,7 @@ std::vector<std::string> under_fiu_run_x(const std::vector<std::string> &argv,
 // The target's command line; serverfork's own with the profile's options.
 std::vector<std::string> target_argv(const probe::Target &t) {
     if (!t.is_own_server()) return t.command;
-    std::vector<std::string> argv{t.serverfork_path, "--port", "{port}", "--bind", "127.0.0.1"};
-    if (t.reply == proto::ReplyMode::echo) argv.insert(argv.end(), {"--reply", "echo"});
+    std::vector<std::string> argv = probe::serverfork_argv(t, "{port}");
     if (t.profile == probe::Profile::worksheet) argv.insert(argv.end(), {"--framing", "raw"});
     return argv;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "forkcheck/options.hpp"
 
+#include "cli/protocol_options.hpp"
 #include "cli/tokens.hpp"
 
 namespace forkcheck {
@@ -76,7 +77,7 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
     auto usage_error = [](const std::string &msg) {
         return cli::Stop{cli::exit_usage, cli::error_line(prog, msg)};
     };
-    int port = proto::default_port, start_s = 5;
+    int port = cli::default_port, start_s = 5;
     long long seed = 0;
     long time_s = 600;
     for (const auto &[name, value] : t.options) {
@@ -87,10 +88,8 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
                                                    {"worksheet", probe::Profile::worksheet}},
                                                   o.target.profile);
         else if (name == "reply")
-            bad = cli::set_choice<proto::ReplyMode>(
-                prog, name, value,
-                {{"hello", proto::ReplyMode::hello}, {"echo", proto::ReplyMode::echo}},
-                o.target.reply);
+            bad = cli::set_choice<proto::ReplyMode>(prog, name, value, cli::reply_modes,
+                                                    o.target.reply);
         else if (name == "max-message")
             bad = cli::set_number(prog, name, value, 1, 1048576, o.target.max_message);
         else if (name == "port")

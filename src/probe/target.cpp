@@ -16,6 +16,14 @@ std::string Target::describe() const {
     return s;
 }
 
+std::vector<std::string> serverfork_argv(const Target &t, const std::string &port) {
+    std::vector<std::string> argv{t.serverfork_path, "--port", port, "--bind", "127.0.0.1"};
+    if (t.reply == proto::ReplyMode::echo) argv.insert(argv.end(), {"--reply", "echo"});
+    if (t.max_message != proto::default_max_message)
+        argv.insert(argv.end(), {"--max-message", std::to_string(t.max_message)});
+    return argv;
+}
+
 int free_port() {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
@@ -39,10 +47,7 @@ std::unique_ptr<ServerProcess> start_target(const Target &t,
         // goodbye): that profile is for a foreign server.
         if (t.profile == Profile::worksheet)
             throw std::invalid_argument("FORKCHECK_PROFILE=worksheet needs FORKCHECK_SERVER");
-        std::vector<std::string> argv{t.serverfork_path, "--port", "0", "--bind", "127.0.0.1"};
-        if (t.reply == proto::ReplyMode::echo) argv.insert(argv.end(), {"--reply", "echo"});
-        if (t.max_message != proto::default_max_message)
-            argv.insert(argv.end(), {"--max-message", std::to_string(t.max_message)});
+        std::vector<std::string> argv = serverfork_argv(t, "0");
         argv.insert(argv.end(), own_server_args.begin(), own_server_args.end());
         return std::make_unique<ServerProcess>(std::move(argv), t.start_timeout);
     }

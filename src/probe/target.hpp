@@ -42,6 +42,10 @@ std::unique_ptr<ServerProcess> start_target(const Target &t,
                                             const std::vector<std::string> &own_server_args = {},
                                             int attempts = 3);
 
+// The project's serverfork at t.serverfork_path on loopback, port a number or "{port}", with
+// the target's reply mode and message limit.
+std::vector<std::string> serverfork_argv(const Target &t, const std::string &port);
+
 // A loopback port that was free a moment ago.
 int free_port();
 

@@ -32,5 +32,9 @@ int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_all
     config.prompt = isatty(STDIN_FILENO) == 1;
     config.escape = !o.raw && isatty(STDOUT_FILENO) == 1;
     config.server = o.host + ":" + std::to_string(o.port);
-    return client::run_session(sock.get(), STDIN_FILENO, stdout, stderr, config);
+    if (auto error = client::run_session(sock.get(), STDIN_FILENO, stdout, config)) {
+        std::fprintf(stderr, "msgclient: %s\n", error->c_str());
+        return cli::exit_failure;
+    }
+    return cli::exit_ok;
 }

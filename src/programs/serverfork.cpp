@@ -9,6 +9,7 @@
 #include "server/parent.hpp"
 #include "server/proctitle.hpp"
 #include "server/signals.hpp"
+#include "sys/errno_text.hpp"
 #include "sys/fault.hpp"
 
 int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_alloc may end it
@@ -23,8 +24,8 @@ int main(int argc, char **argv) {  // NOLINT(bugprone-exception-escape): bad_all
     const auto &options = std::get<server::Options>(parsed);
 
     server::signals::Setup signals{};
-    if (const char *call = server::signals::install(signals)) {
-        server::log::failed(call);
+    if (const auto failure = server::signals::install(signals)) {
+        server::log::error(sys::describe(*failure));
         return cli::exit_failure;
     }
     auto opened = server::open_listener(options);

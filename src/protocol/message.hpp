@@ -3,21 +3,14 @@
 #pragma once
 
 #include <cstddef>
-#include <initializer_list>
 #include <string_view>
-#include <utility>
 
 namespace proto {
 
 enum class Framing { line, raw };
 enum class ReplyMode { hello, echo };
 
-// --framing's words, for every program that takes it.
-inline const std::initializer_list<std::pair<std::string_view, Framing>> framings = {
-    {"line", Framing::line}, {"raw", Framing::raw}};
-
 inline constexpr std::size_t default_max_message = 199;  // worksheet's MAXDATASIZE-1
-inline constexpr int default_port = 3490;
 
 // A view, not a copy, so a message costs no allocation: of the bytes given to the framer or of its
 // buffer, valid until the framer is used again. Copy the bytes to keep them.

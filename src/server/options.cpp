@@ -88,11 +88,9 @@ std::variant<Options, cli::Stop> parse_options(int argc, const char *const argv[
                 stop = cli::bad_value(prog, name, "an IPv4 or IPv6 address", value);
             o.bind = value;
         } else if (name == "reply") {
-            stop = cli::set_choice(
-                prog, name, value,
-                {{"hello", proto::ReplyMode::hello}, {"echo", proto::ReplyMode::echo}}, o.reply);
+            stop = cli::set_choice(prog, name, value, cli::reply_modes, o.reply);
         } else if (name == "framing") {
-            stop = cli::set_choice(prog, name, value, proto::framings, o.framing);
+            stop = cli::set_choice(prog, name, value, cli::framings, o.framing);
         } else if (name == "log-level") {
             stop = cli::set_choice(prog, name, value, {{"all", true}, {"errors", false}},
                                    o.log_connections);

@@ -6,12 +6,13 @@
 #include <variant>
 
 #include "cli/args.hpp"
+#include "cli/protocol_options.hpp"
 #include "protocol/message.hpp"
 
 namespace server {
 
 struct Options {
-    int port = proto::default_port;
+    int port = cli::default_port;
     std::string bind = "0.0.0.0";  // all IPv4 interfaces, as INADDR_ANY in the worksheet
     int backlog = 0;               // 0: the system's most (backlog_for)
     std::size_t max_message = proto::default_max_message;

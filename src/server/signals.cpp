@@ -60,26 +60,27 @@ constexpr int handled[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP};
 
 }  // namespace
 
-const char *install(Setup &setup) {
+std::optional<sys::CallError> install(Setup &setup) {
+    const auto failed = [](const char *call) { return sys::CallError{call, errno}; };
     int fds[2];
-    if (sys::pipe(fds, O_CLOEXEC | O_NONBLOCK) < 0) return "pipe";
+    if (sys::pipe(fds, O_CLOEXEC | O_NONBLOCK) < 0) return failed("pipe");
     setup.wake_fd = fds[0];
     wake_write_fd = fds[1];
     main_thread = true;
     sigset_t block;
     sigemptyset(&block);
     for (int s : handled) sigaddset(&block, s);
-    if (sys::sigprocmask(SIG_BLOCK, &block, &setup.original) < 0) return "sigprocmask";
+    if (sys::sigprocmask(SIG_BLOCK, &block, &setup.original) < 0) return failed("sigprocmask");
     setup.wait = setup.original;
     for (int s : handled) sigdelset(&setup.wait, s);
-    if (set(SIGCHLD, on_child) < 0) return "sigaction SIGCHLD";
-    if (set(SIGTERM, on_stop) < 0) return "sigaction SIGTERM";
-    if (set(SIGINT, on_stop) < 0) return "sigaction SIGINT";
-    if (set(SIGHUP, on_stop) < 0) return "sigaction SIGHUP";
-    if (set(SIGPIPE, SIG_IGN) < 0) return "sigaction SIGPIPE";
+    if (set(SIGCHLD, on_child) < 0) return failed("sigaction SIGCHLD");
+    if (set(SIGTERM, on_stop) < 0) return failed("sigaction SIGTERM");
+    if (set(SIGINT, on_stop) < 0) return failed("sigaction SIGINT");
+    if (set(SIGHUP, on_stop) < 0) return failed("sigaction SIGHUP");
+    if (set(SIGPIPE, SIG_IGN) < 0) return failed("sigaction SIGPIPE");
     // For the children, which inherit it: no sigaction per connection.
-    if (set(SIGALRM, Alarm::on_ring) < 0) return "sigaction SIGALRM";
-    return nullptr;
+    if (set(SIGALRM, Alarm::on_ring) < 0) return failed("sigaction SIGALRM");
+    return std::nullopt;
 }
 
 void drain(const Setup &setup) {

@@ -9,6 +9,10 @@
 
 #include <signal.h>
 
+#include <optional>
+
+#include "sys/errno_text.hpp"
+
 namespace server::signals {
 
 extern volatile sig_atomic_t child_exited;  // a SIGCHLD arrived
@@ -21,9 +25,9 @@ struct Setup {
     int wake_fd = -1;   // readable after any of the four signals
 };
 
-// nullptr, or the call that failed ("pipe", "sigprocmask", "sigaction
-// SIGTERM", ...) with errno set.
-const char *install(Setup &setup);
+// Nothing, or the call that failed ("pipe", "sigprocmask", "sigaction
+// SIGTERM", ...) with its errno.
+std::optional<sys::CallError> install(Setup &setup);
 // Empties the wake pipe; call before looking at the flags.
 void drain(const Setup &setup);
 // In a new child: default dispositions but SIGTERM's, which writes the held

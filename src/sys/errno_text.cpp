@@ -10,4 +10,8 @@ std::string errno_text(int e) {
     return std::string(name ? name : "E?") + " (" + std::strerror(e) + ")";
 }
 
+std::string describe(const CallError &e) {
+    return std::string(e.call) + " failed: " + errno_text(e.error);
+}
+
 }  // namespace sys
