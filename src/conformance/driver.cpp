@@ -159,12 +159,15 @@ void burst(const probe::Target &t, int port, int n) {
     std::vector<std::unique_ptr<probe::TestClient>> clients;
     for (int i = 0; i < n; ++i) {
         clients.push_back(std::make_unique<probe::TestClient>(port));
-        // Served: its child exists and is past its set-up (a reply held back
-        // shows that as well as one sent).
-        std::string held;
-        if (!clients.back()->send(message) ||
-            (!await_line(*clients.back(), port, held) && held.empty()))
-            break;
+        // Served: its child exists and is past its set-up, as a reply shows,
+        // or the line read and a process waiting on the connection for more.
+        auto &c = *clients.back();
+        if (!c.send(message)) break;
+        bool reading = false;
+        const auto reply = c.read_line_until(reply_limit, [&] {
+            return reading = !probe::reading_drained_connection(port, c.local_port()).empty();
+        });
+        if (!reply && !reading) break;
     }
     for (auto &c : clients) c->close();
 }
