@@ -7,9 +7,12 @@
 #include <sys/socket.h>
 
 #include <regex>
+#include <thread>
 
 #include "conformance/invariants.hpp"
 #include "conformance/wording.hpp"
+#include "probe/poll_until.hpp"
+#include "probe/proc_scan.hpp"
 #include "probe/target.hpp"
 #include "probe/test_client.hpp"
 #include "sys/fd.hpp"
@@ -46,9 +49,8 @@ TEST(RepliesWording, AnExtraReplyIsShownWithoutHowReadingEnded) {
 }
 
 TEST(RepliesWording, TroubleOnTheWayIsShownInsteadOfTheEnd) {
-    const std::string trouble =
-        w::no_reply_in_lockstep("ab\r", "nothing came within 0.243 s",
-                                "pid 4242 (./server 3490) in recvfrom(4)", 200ms);
+    const std::string trouble = w::no_reply_in_lockstep(
+        "ab\r", "nothing came within 0.243 s", "pid 4242 (./server 3490) in recvfrom(4)", 200ms);
     EXPECT_EQ(trouble,
               "it awaited each reply before sending more, and got no reply to \"ab\\r\": nothing "
               "came within 0.243 s: the reply was held back: the server had read the line, and "
@@ -62,6 +64,8 @@ TEST(RepliesWording, TroubleOnTheWayIsShownInsteadOfTheEnd) {
     EXPECT_EQ(w::no_reply("hello", "the server reset the connection", "", 200ms),
               "no reply to \"hello\": the server reset the connection");
     EXPECT_EQ(w::send_failed(3), "send 3 failed");
+    EXPECT_EQ(w::client_send_failed(3, 995, ECONNRESET),
+              "client 3's send of 995 bytes failed: Connection reset by peer");
 }
 
 TEST(RepliesWording, AMissingCloseSaysWhatTheClientDidLast) {
@@ -135,11 +139,13 @@ TEST(NoLeaksWording, TheParentsNewFdsAreListedWithWhatTheyAre) {
 }
 
 TEST(LivenessWording, ANeverAcceptedClientNamesTheBlockingCall) {
-    EXPECT_EQ(w::while_another_stayed(w::never_accepted("a fresh client", 4000, "wait4", 500ms, {4242})),
-              "a fresh client was never accepted: its connection waited in the listen queue while "
-              "the server (pid 4000) was blocked in wait4() for 500 ms, waiting for a child that "
-              "had not ended (live children: pids 4242), while another client stayed connected");
-    EXPECT_EQ(w::no_reply_within("a fresh client", 3000ms), "a fresh client got no reply within 3 s");
+    EXPECT_EQ(
+        w::while_another_stayed(w::never_accepted("a fresh client", 4000, "wait4", 500ms, {4242})),
+        "a fresh client was never accepted: its connection waited in the listen queue while "
+        "the server (pid 4000) was blocked in wait4() for 500 ms, waiting for a child that "
+        "had not ended (live children: pids 4242), while another client stayed connected");
+    EXPECT_EQ(w::no_reply_within("a fresh client", 3000ms),
+              "a fresh client got no reply within 3 s");
 }
 
 TEST(LivenessWording, OneClientsRepliesChangedWhileAnotherStayed) {
@@ -229,12 +235,31 @@ TEST_F(WhyNoLine, AClosedConnectionIsNotATimeout) {
 
 TEST_F(WhyNoLine, AClosedConnectionSaysHowLongAfterTheHalfClose) {
     client_->shutdown_write();
-    server_.reset();
-    EXPECT_FALSE(client_->read_line(5s));
+    // Closed while the client waits in poll(): the time is the close's own.
+    const pid_t reader = gettid();
+    std::thread closer([&] {
+        probe::poll_until([&] { return !probe::awaiting_input(reader).empty(); }, 5s);
+        server_.reset();
+    });
+    EXPECT_FALSE(client_->read_line(10s));
+    closer.join();
     const std::string why = client_->why_no_line();
     EXPECT_TRUE(std::regex_match(
         why,
         std::regex("the server closed the connection [0-9]+ ms after the client's half-close")))
+        << why;
+}
+
+TEST_F(WhyNoLine, AConnectionClosedBeforeTheClientReadSaysItWasFoundThen) {
+    client_->shutdown_write();
+    server_.reset();
+    // The close arrives before the client looks: only when it read is known.
+    ASSERT_TRUE(
+        probe::poll_until([&] { return !client_->read_line(0ms) && !client_->timed_out(); }, 5s));
+    const std::string why = client_->why_no_line();
+    EXPECT_TRUE(std::regex_match(why, std::regex("the server had closed the connection when the "
+                                                 "client read, [0-9]+ ms after the client's "
+                                                 "half-close")))
         << why;
 }
 

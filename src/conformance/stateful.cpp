@@ -5,6 +5,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
+#include <cerrno>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -69,6 +70,11 @@ struct Sut {
 
 using Command = rc::state::Command<Model, Sut>;
 
+void send(Sut &s, int id, const std::string &bytes) {
+    if (!s.conns.at(id)->send(bytes))
+        violated(wording::client_send_failed(id, bytes.size(), errno));
+}
+
 int pick_client(const Model &m) {
     RC_PRE(!m.clients.empty());
     std::vector<int> ids;
@@ -103,7 +109,7 @@ struct Send : Command {
         RC_PRE(!m.clients.at(id).done_sending);
     }
     void apply(Model &m) const override { m.feed(m.clients.at(id), chunk); }
-    void run(const Model &, Sut &s) const override { RC_ASSERT(s.conns.at(id)->send(chunk)); }
+    void run(const Model &, Sut &s) const override { send(s, id, chunk); }
     void show(std::ostream &os) const override {
         os << "Send(client " << id << ", ";
         show_bytes(chunk, os);
@@ -120,7 +126,7 @@ struct Quit : Command {
         RC_PRE(!c.done_sending && c.line.empty() && !c.too_long);
     }
     void apply(Model &m) const override { m.feed(m.clients.at(id), "quit\r\n"); }
-    void run(const Model &, Sut &s) const override { RC_ASSERT(s.conns.at(id)->send("quit\r\n")); }
+    void run(const Model &, Sut &s) const override { send(s, id, "quit\r\n"); }
     void show(std::ostream &os) const override { os << "Quit(client " << id << ")"; }
 };
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "conformance/wording.hpp"
 
+#include <cstring>
+
 #include "conformance/invariants.hpp"
 #include "protocol/escape.hpp"
 
@@ -134,6 +136,11 @@ std::string no_reply_within(const std::string &who, std::chrono::milliseconds li
 }
 
 std::string send_failed(std::size_t nth) { return "send " + std::to_string(nth) + " failed"; }
+
+std::string client_send_failed(int client, std::size_t bytes, int error) {
+    return "client " + std::to_string(client) + "'s send of " + std::to_string(bytes) +
+           " bytes failed: " + std::strerror(error);
+}
 
 std::string held_back(const std::string &held, std::chrono::milliseconds settle) {
     if (held.empty()) return {};

@@ -74,6 +74,8 @@ std::string no_reply_within(const std::string &who, std::chrono::milliseconds li
 
 // What kept a client of a scenario from its replies (Observed::trouble).
 std::string send_failed(std::size_t nth);
+// "client 3's send of 995 bytes failed: Connection reset by peer".
+std::string client_send_failed(int client, std::size_t bytes, int error);
 // ": the reply was held back: ..." when held says what the server's side
 // showed (see no_reply_in_lockstep), else "".
 std::string held_back(const std::string &held, std::chrono::milliseconds settle);

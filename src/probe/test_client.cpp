@@ -61,7 +61,10 @@ int TestClient::fill(std::chrono::steady_clock::time_point deadline) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
         pollfd p{fd_, POLLIN, 0};
-        const int r = poll(&p, 1, left.count() > 0 ? static_cast<int>(left.count()) : 0);
+        // Whatever is there before the wait came at some unknown time before.
+        int r = poll(&p, 1, 0);
+        const bool there = r > 0;
+        if (r == 0 && left.count() > 0) r = poll(&p, 1, static_cast<int>(left.count()));
         if (r == 0) {
             end_ = End::timeout;
             return -1;
@@ -80,6 +83,7 @@ int TestClient::fill(std::chrono::steady_clock::time_point deadline) {
             return 1;
         }
         ended_at_ = std::chrono::steady_clock::now();
+        ended_before_ = there;
         end_ = n == 0 ? End::closed : errno == ECONNRESET ? End::reset : End::error;
         end_errno_ = n == 0 ? 0 : errno;
         return n < 0 ? -1 : 0;
@@ -103,13 +107,18 @@ std::string TestClient::why_no_line() const {
     }
     case End::closed:
     case End::reset: {
-        std::string s = end_ == End::closed ? "the server closed the connection"
-                                            : "the server reset the connection";
-        if (half_closed_at_ != time_point{} && ended_at_ >= half_closed_at_)
-            s += " " +
-                 std::to_string(duration_cast<milliseconds>(ended_at_ - half_closed_at_).count()) +
-                 " ms after the client's half-close";
-        return s + partial;
+        const std::string what = end_ == End::closed ? "closed" : "reset";
+        if (half_closed_at_ == time_point{} || ended_at_ < half_closed_at_)
+            return "the server " + what + " the connection" + partial;
+        const std::string after =
+            std::to_string(duration_cast<milliseconds>(ended_at_ - half_closed_at_).count()) +
+            " ms after the client's half-close";
+        // Seen only when the client read: the time is when it read, not when
+        // the server closed.
+        if (ended_before_)
+            return "the server had " + what + " the connection when the client read, " + after +
+                   partial;
+        return "the server " + what + " the connection " + after + partial;
     }
     case End::error: return std::string("recv failed: ") + std::strerror(end_errno_) + partial;
     case End::none: break;

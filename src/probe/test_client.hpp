@@ -28,7 +28,9 @@ public:
     std::optional<std::string> read_line_until(std::chrono::milliseconds limit,
                                                const std::function<bool()> &stop);
     // Why the last read_line gave nothing, in words: "nothing within 5 s",
-    // "the server closed the connection 503 ms after the half-close".
+    // "the server closed the connection 503 ms after the client's half-close", or
+    // "the server had closed the connection when the client read, 2661 ms
+    // after the client's half-close" when it came before the client looked.
     std::string why_no_line() const;
     // Whether the last read_line gave nothing only because its time was up.
     bool timed_out() const { return end_ == End::timeout; }
@@ -51,6 +53,7 @@ private:
     int end_errno_ = 0;
     std::chrono::milliseconds waited_{0};  // the last read_line's limit
     time_point ended_at_{}, half_closed_at_{};
+    bool ended_before_ = false;  // the end was there when the read that found it began
 };
 
 }  // namespace probe
