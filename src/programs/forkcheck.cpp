@@ -109,8 +109,10 @@ public:
             s += std::string(secs);
             if (v.replayed)
                 s += ", the replayed case failed";
-            else if (v.cases > 0)
+            else if (!v.counterexample.empty())
                 s += ", failed at case " + std::to_string(v.cases);
+            else if (v.cases > 0)
+                s += ", after " + std::to_string(v.cases) + " passing cases";
             if (v.shrinks > 0) s += ", " + std::to_string(v.shrinks) + " shrinking steps";
             if (v.intermittent())
                 s += "\n      intermittent: the minimal case failed again on " +
