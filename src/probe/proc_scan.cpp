@@ -217,15 +217,20 @@ constexpr Call calls[] = {
     {SYS_epoll_pwait, "epoll_pwait", Waits::either},
 };
 
+const Call *call_of(long number) {
+    for (const Call &c : calls)
+        if (c.number == number) return &c;
+    return nullptr;
+}
+
 // The call pid is blocked in, if it waits for one of what; "" if it is
 // running or in another call.
 std::string blocked_in(pid_t pid, Waits what, Waits also) {
     std::ifstream f("/proc/" + std::to_string(pid) + "/syscall");
     long number = -1;
     if (!(f >> number)) return {};  // "running", or not readable
-    for (const Call &c : calls)
-        if (c.number == number && (c.waits == what || c.waits == also)) return c.name;
-    return {};
+    const Call *c = call_of(number);
+    return c != nullptr && (c->waits == what || c->waits == also) ? c->name : "";
 }
 
 }  // namespace
@@ -252,22 +257,19 @@ std::string reading_drained_connection(int server_port, int client_port) {
         if (!who.empty()) return;
         const std::string dir = "/proc/" + std::to_string(pid);
         std::ifstream f(dir + "/syscall");
-        long call = -1;
+        long number = -1;
         std::string fd_hex;
-        if (!(f >> call >> fd_hex)) return;  // "running", or not ours to read
-        const char *name = call == SYS_read       ? "read"
-                           : call == SYS_readv    ? "readv"
-                           : call == SYS_recvfrom ? "recvfrom"
-                           : call == SYS_recvmsg  ? "recvmsg"
-                                                  : nullptr;
-        if (name == nullptr) return;
+        if (!(f >> number >> fd_hex)) return;  // "running", or not ours to read
+        // A read of one descriptor, its first argument (not poll or select).
+        const Call *call = call_of(number);
+        if (call == nullptr || call->waits != Waits::input) return;
         const long fd = std::strtol(fd_hex.c_str(), nullptr, 16);
         char target[64];
         const ssize_t n =
             readlink((dir + "/fd/" + std::to_string(fd)).c_str(), target, sizeof target - 1);
         if (n > 0 && std::string(target, static_cast<std::size_t>(n)) == socket)
             who = "pid " + std::to_string(pid) + " (" + cmdline(static_cast<pid_t>(pid)) + ") in " +
-                  name + "(" + std::to_string(fd) + ")";
+                  call->name + "(" + std::to_string(fd) + ")";
     });
     return who;
 }
