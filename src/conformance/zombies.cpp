@@ -51,7 +51,9 @@ std::string children_left(const probe::ServerProcess &server, bool zombies) {
             }
             if (live.empty() && zombie_since.empty() && probe::accept_backlog(server.port()) <= 0) {
                 if (childless_since == never) childless_since = now;
-                return now - childless_since >= settled || idle(server);
+                // Its accept queue is empty (just read): waiting for a client, it is idle.
+                return now - childless_since >= settled ||
+                       !probe::awaiting_clients(server.pid()).empty();
             }
             childless_since = never;
             if (now - start >= live_child_bound && !live.empty()) {
